@@ -1,0 +1,194 @@
+package dfns
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/dfnskit/dfns-go/gen"
+)
+
+// Client calls the Dfns "Create Credential With Code" endpoints. It needs no
+// API token: the one-time code is the credential. A Client is safe for
+// concurrent use; create one and reuse it.
+type Client struct {
+	api       *gen.Client
+	http      *http.Client
+	baseURL   string
+	maxBody   int64
+	strict    bool
+	userAgent string
+}
+
+// New returns a Client for RegionEU unless an option says otherwise.
+func New(opts ...Option) (*Client, error) {
+	cfg := config{timeout: DefaultTimeout, maxResponseBytes: DefaultMaxResponseBytes, userAgent: userAgent}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.baseURL == nil {
+		cfg.baseURL, _ = parseBaseURL(string(RegionEU))
+	}
+	hc := newDefaultHTTPClient(cfg.timeout)
+	if cfg.httpClient != nil {
+		hc = withoutRedirects(cfg.httpClient)
+	}
+	c := &Client{
+		http:      hc,
+		baseURL:   cfg.baseURL.String(),
+		maxBody:   cfg.maxResponseBytes,
+		strict:    cfg.strict,
+		userAgent: cfg.userAgent,
+	}
+	api, err := gen.NewClient(c.baseURL, gen.WithHTTPClient(hc), gen.WithRequestEditorFn(c.setHeaders))
+	if err != nil {
+		return nil, err
+	}
+	c.api = api
+	return c, nil
+}
+
+// BaseURL is the base URL requests go to.
+func (c *Client) BaseURL() string { return c.baseURL }
+
+// setHeaders adds the headers every request carries.
+func (c *Client) setHeaders(_ context.Context, req *http.Request) error {
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("X-Dfns-Sdk-Version", "dfns-go/"+Version)
+	req.Header.Set("Accept", "application/json")
+	return nil
+}
+
+// ValidateRequest checks a CreateCredentialChallengeWithCode request without
+// sending it: kind must be one of the spec's and code non-empty. The error is
+// a *ValidationError, which never holds the code.
+func ValidateRequest(kind CredentialKind, code OneTimeCode) error {
+	if !kind.Valid() {
+		return reqErr("/credentialKind", RuleEnum, fmt.Sprintf("one of %v", CredentialKinds()))
+	}
+	if code.IsZero() {
+		return reqErr("/code", RuleMinLength, "1")
+	}
+	return nil
+}
+
+// CreateCredentialChallengeWithCode redeems a one-time code for the challenge
+// a new credential of the given kind must sign (POST
+// /auth/credentials/code/init). The result is one of the Challenge variants;
+// switch on its type.
+//
+// Errors: a *ValidationError before any I/O for a bad kind or empty code; an
+// *APIError for a non-2xx answer (match its class with errors.Is and
+// ErrBadRequest, ErrUnauthorized, ErrRateLimited…); a *DecodeError or
+// *ValidationError for a body that is not a valid challenge;
+// ErrResponseTooLarge, ErrRedirect, or the transport's error, wrapped. No
+// error ever contains the code.
+func (c *Client) CreateCredentialChallengeWithCode(ctx context.Context, kind CredentialKind, code OneTimeCode) (Challenge, error) {
+	if err := ValidateRequest(kind, code); err != nil {
+		return nil, err
+	}
+	body := gen.CreateCredentialChallengeWithCodeJSONRequestBody{CredentialKind: kind, Code: code.reveal()}
+	resp, err := c.api.CreateCredentialChallengeWithCode(ctx, body)
+	if err != nil {
+		return nil, transportError(err, code)
+	}
+	data, meta, err := c.readBody(resp, code)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, parseAPIError(resp.StatusCode, resp.Header, data, code.reveal(), time.Now())
+	}
+	if !isJSON(meta.contentType) {
+		return nil, newDecodeError(meta, data, errors.New("content type is not JSON"))
+	}
+	if c.strict {
+		if err := validateStrict(data); err != nil {
+			var de *DecodeError
+			if errors.As(err, &de) {
+				return nil, newDecodeError(meta, data, de.Err)
+			}
+			return nil, err
+		}
+	}
+	return parseChallenge(data, meta)
+}
+
+// readBody reads at most maxBody bytes and closes the body.
+func (c *Client) readBody(resp *http.Response, code OneTimeCode) ([]byte, *responseMeta, error) {
+	defer resp.Body.Close()
+	meta := &responseMeta{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), secret: code.reveal()}
+	if resp.ContentLength > c.maxBody {
+		return nil, meta, fmt.Errorf("%w: %d bytes announced, limit %d", ErrResponseTooLarge, resp.ContentLength, c.maxBody)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, initialBufSize(resp.ContentLength, c.maxBody)))
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, c.maxBody+1))
+	if n > c.maxBody {
+		return nil, meta, fmt.Errorf("%w: over %d bytes", ErrResponseTooLarge, c.maxBody)
+	}
+	if err != nil {
+		// A truncated body (connection closed before Content-Length bytes).
+		return nil, meta, newDecodeError(meta, buf.Bytes(), fmt.Errorf("reading body: %w", scrubErr(err, code)))
+	}
+	return buf.Bytes(), meta, nil
+}
+
+// initialBufSize sizes the body buffer from Content-Length when known.
+func initialBufSize(contentLength, limit int64) int {
+	if contentLength > 0 && contentLength <= limit {
+		return int(contentLength) + bytes.MinRead
+	}
+	return 4096
+}
+
+// isJSON reports whether a Content-Type is JSON (application/json or any
+// +json type).
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
+}
+
+// transportError wraps a transport error: redirects become ErrRedirect, and
+// the code is scrubbed from the message (it is never in a URL, but the
+// guarantee is cheap).
+func transportError(err error, code OneTimeCode) error {
+	if errors.Is(err, ErrRedirect) {
+		return fmt.Errorf("dfns: the server redirected the request: %w", ErrRedirect)
+	}
+	return fmt.Errorf("dfns: request failed: %w", scrubErr(err, code))
+}
+
+// scrubErr keeps err (for errors.Is/As) when its message does not hold the
+// code, and replaces the message otherwise.
+func scrubErr(err error, code OneTimeCode) error {
+	if code.IsZero() || !strings.Contains(err.Error(), code.reveal()) {
+		return err
+	}
+	return &scrubbedError{msg: scrub(err.Error(), code.reveal()), err: err}
+}
+
+// scrubbedError is an error whose message had the code in it.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+
+// Unwrap deliberately returns nothing: a caller printing the chain would see
+// the code again. Is still answers for the wrapped error's classes.
+func (e *scrubbedError) Is(target error) bool { return errors.Is(e.err, target) }

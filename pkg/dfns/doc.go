@@ -1,0 +1,47 @@
+// Package dfns is a typed client for the Dfns "Create Credential With Code"
+// flow: a device that holds a one-time code, and no credential yet, asks Dfns
+// for the challenge its new credential must sign.
+//
+// The shortest program:
+//
+//	c, err := dfns.New() // RegionEU; or dfns.WithRegion(dfns.RegionUAE), dfns.WithBaseURL(url)
+//	if err != nil { ... }
+//	ch, err := c.CreateCredentialChallengeWithCode(ctx, dfns.CredentialKindKey, dfns.OneTimeCode(code))
+//	if err != nil { ... }
+//	switch ch := ch.(type) {
+//	case *dfns.KeyChallenge:
+//		// sign ch.Challenge with the new key, then verify with ch.ChallengeIdentifier()
+//	case *dfns.Fido2Challenge:
+//		// hand the WebAuthn creation options to an authenticator
+//	case *dfns.UnknownChallenge:
+//		// a kind added to Dfns after this library: ch.Kind(), ch.Raw
+//	}
+//
+// # Safety
+//
+// The endpoint needs no API token, and the client sends none. The one-time
+// code is a secret: OneTimeCode prints as "[REDACTED]" in every fmt verb, in
+// slog and in JSON, and no error the client returns contains it, even when
+// the server echoes it. Redirects are refused (following one would re-send
+// the code), response bodies are read up to a bound (WithMaxResponseBytes),
+// and the default HTTP client has an overall timeout as well as dial, TLS and
+// response-header timeouts.
+//
+// # Validation
+//
+// Requests are checked before any I/O. Responses are checked for what the
+// flow needs by default, and against every constraint of the vendored spec
+// with WithStrictValidation. Failures are *ValidationError values naming the
+// field and the rule, never the value.
+//
+// # Errors
+//
+// A non-2xx answer is an *APIError (status, Dfns error id, message, request
+// id, Retry-After); errors.Is matches its class against ErrBadRequest,
+// ErrUnauthorized, ErrForbidden, ErrNotFound, ErrRateLimited and ErrServer.
+// A body that is not JSON is a *DecodeError.
+//
+// The code under gen/ is generated from the vendored openapi.yaml; this
+// package re-exports the generated models it needs (User, RelyingParty,
+// PubKeyCredParam…) under the same names.
+package dfns

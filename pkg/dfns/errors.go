@@ -1,0 +1,211 @@
+package dfns
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Sentinels for the classes of API error: match them with errors.Is on any
+// error a Client returns.
+var (
+	// ErrBadRequest: the server rejected the request (400, 422).
+	ErrBadRequest = errors.New("dfns: bad request")
+	// ErrUnauthorized: 401, e.g. an unknown, used or expired one-time code.
+	ErrUnauthorized = errors.New("dfns: unauthorized")
+	// ErrForbidden: 403.
+	ErrForbidden = errors.New("dfns: forbidden")
+	// ErrNotFound: 404 (often a wrong base URL or region).
+	ErrNotFound = errors.New("dfns: not found")
+	// ErrRateLimited: 429; APIError.RetryAfter says how long to wait.
+	ErrRateLimited = errors.New("dfns: rate limited")
+	// ErrServer: any 5xx.
+	ErrServer = errors.New("dfns: server error")
+
+	// ErrResponseTooLarge: the response body exceeded WithMaxResponseBytes.
+	ErrResponseTooLarge = errors.New("dfns: response body too large")
+	// ErrRedirect: the server answered with a redirect, which the client
+	// refuses to follow (it would re-send the one-time code).
+	ErrRedirect = errors.New("dfns: redirect refused")
+)
+
+// APIError is a non-2xx answer from the Dfns API. Its fields come from the
+// Dfns error envelope {"error":{"id","status","message","details"}} or the
+// older top-level {"message"}. Any echo of the one-time code is replaced by
+// "[REDACTED]" before the error is built.
+type APIError struct {
+	// StatusCode is the HTTP status code.
+	StatusCode int
+	// ID is the error's id from the envelope, if any.
+	ID string
+	// Message is the server's message (redacted), or the HTTP status text
+	// when the body had none.
+	Message string
+	// Details is the envelope's details as JSON (redacted), if any.
+	Details []byte
+	// RequestID is the request id from the response headers, if any.
+	RequestID string
+	// RetryAfter is the wait the server asked for (Retry-After, in seconds
+	// or as an HTTP date), zero if none.
+	RetryAfter time.Duration
+}
+
+// Error returns a short sentence: status, message and, when known, the
+// request id.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "dfns: %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Message != "" && e.Message != http.StatusText(e.StatusCode) {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request id ")
+		b.WriteString(e.RequestID)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Is reports whether the error belongs to the class target names, so that
+// errors.Is(err, dfns.ErrRateLimited) works.
+func (e *APIError) Is(target error) bool {
+	return target != nil && e.class() == target
+}
+
+// class maps the status code to its sentinel, nil when it has none.
+func (e *APIError) class() error {
+	switch {
+	case e.StatusCode == http.StatusBadRequest, e.StatusCode == http.StatusUnprocessableEntity:
+		return ErrBadRequest
+	case e.StatusCode == http.StatusUnauthorized:
+		return ErrUnauthorized
+	case e.StatusCode == http.StatusForbidden:
+		return ErrForbidden
+	case e.StatusCode == http.StatusNotFound:
+		return ErrNotFound
+	case e.StatusCode == http.StatusTooManyRequests:
+		return ErrRateLimited
+	case e.StatusCode >= 500 && e.StatusCode <= 599:
+		return ErrServer
+	}
+	return nil
+}
+
+// The rules a ValidationError can name.
+const (
+	RuleRequired  = "required"  // the field is missing (or null)
+	RuleType      = "type"      // the value has the wrong JSON type
+	RuleEnum      = "enum"      // the value is not one of the allowed ones
+	RuleMinLength = "minLength" // the string is too short
+	RuleMaxLength = "maxLength" // the string is too long
+	RulePattern   = "pattern"   // the string does not match the pattern
+)
+
+// ValidationError says which field of a request or response broke which
+// rule. It never contains the offending value.
+type ValidationError struct {
+	// In is "request" or "response".
+	In string
+	// Path is the field as a JSON pointer ("/excludeCredentials/0/id"); empty
+	// for the document itself.
+	Path string
+	// Rule is one of the Rule constants.
+	Rule string
+	// Want describes what the rule expects ("string", "one of Fido2, Key…").
+	Want string
+}
+
+// Error returns e.g. "dfns: invalid response: /challenge: required (string)".
+func (e *ValidationError) Error() string {
+	path := e.Path
+	if path == "" {
+		path = "body"
+	}
+	s := "dfns: invalid " + e.In + ": " + path + ": " + e.Rule
+	if e.Want != "" {
+		s += " (" + e.Want + ")"
+	}
+	return s
+}
+
+// respErr builds a response ValidationError.
+func respErr(path, rule, want string) *ValidationError {
+	return &ValidationError{In: "response", Path: path, Rule: rule, Want: want}
+}
+
+// reqErr builds a request ValidationError.
+func reqErr(path, rule, want string) *ValidationError {
+	return &ValidationError{In: "request", Path: path, Rule: rule, Want: want}
+}
+
+// DecodeError is a response body that is not the JSON the spec promises (a
+// wrong content type, truncated or malformed JSON). Snippet is the start of
+// the body, truncated and with any echo of the one-time code redacted.
+type DecodeError struct {
+	// StatusCode is the HTTP status code of the response, 0 for ParseChallenge.
+	StatusCode int
+	// ContentType is the response's Content-Type header.
+	ContentType string
+	// Snippet is at most 64 bytes of the body, redacted.
+	Snippet string
+	// Err is the underlying error.
+	Err error
+}
+
+// snippetLen bounds DecodeError.Snippet.
+const snippetLen = 64
+
+// Error returns a short sentence with the content type and the snippet.
+func (e *DecodeError) Error() string {
+	s := "dfns: cannot decode response"
+	if e.StatusCode != 0 {
+		s += fmt.Sprintf(" (status %d)", e.StatusCode)
+	}
+	if e.ContentType != "" {
+		s += " of type " + e.ContentType
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	if e.Snippet != "" {
+		s += fmt.Sprintf(": body starts %q", e.Snippet)
+	}
+	return s
+}
+
+// Unwrap returns the underlying error.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// responseMeta is what a decode error reports about the response; nil for
+// ParseChallenge.
+type responseMeta struct {
+	status      int
+	contentType string
+	secret      string
+}
+
+// newDecodeError builds a DecodeError whose snippet never holds the code.
+func newDecodeError(m *responseMeta, body []byte, err error) *DecodeError {
+	e := &DecodeError{Err: err}
+	s := string(body)
+	if m != nil {
+		e.StatusCode, e.ContentType = m.status, m.contentType
+		s = scrub(s, m.secret)
+	}
+	if len(s) > snippetLen {
+		s = s[:snippetLen] + "…"
+	}
+	e.Snippet = strings.ToValidUTF8(s, "\uFFFD")
+	return e
+}
+
+// scrub replaces every occurrence of secret in s.
+func scrub(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, secret, redacted)
+}
