@@ -84,7 +84,6 @@ type Fido2Challenge struct {
 	ExcludeCredentials []CredentialDescriptor
 }
 
-
 // KeyChallenge asks for a raw public/private key pair credential: sign
 // Challenge with the new key.
 type KeyChallenge struct {
