@@ -1,6 +1,7 @@
 package dfns
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -75,10 +76,14 @@ func jsonText(raw json.RawMessage) string {
 }
 
 // scrubJSON redacts secret from every string (and key) of a JSON value, after
-// decoding, so that escapes like \u0041 cannot hide it.
+// decoding, so that escapes like \u0041 cannot hide it. Numbers are decoded
+// as json.Number: as float64 a large number would lose digits, and an
+// all-digit code echoed as a number could not be found.
 func scrubJSON(raw json.RawMessage, secret string) []byte {
 	var v any
-	if json.Unmarshal(raw, &v) != nil {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if dec.Decode(&v) != nil {
 		return []byte(scrub(string(raw), secret))
 	}
 	out, err := json.Marshal(scrubValue(v, secret))
@@ -103,6 +108,11 @@ func scrubValue(v any, secret string) any {
 			m[scrub(k, secret)] = scrubValue(x, secret)
 		}
 		return m
+	case json.Number:
+		// A number cannot hold "[REDACTED]": the whole number becomes it.
+		if secret != "" && strings.Contains(string(v), secret) {
+			return redacted
+		}
 	}
 	return v
 }

@@ -104,6 +104,12 @@ func parseChallenge(data []byte, hdrs *responseMeta) (Challenge, error) {
 		}
 		return parseChallengeSlow(data)
 	}
+	if bytes.Equal(bytes.Trim(data, " \t\r\n"), []byte("null")) {
+		// encoding/json decodes null into a struct as a no-op, which would
+		// report a missing kind; a null body is not an object (as strict
+		// mode says).
+		return nil, respErr("", RuleType, "object")
+	}
 	return w.challenge(data)
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Sentinels for the classes of API error: match them with errors.Is on any
@@ -192,13 +193,23 @@ func newDecodeError(m *responseMeta, body []byte, err error) *DecodeError {
 	e := &DecodeError{Err: err}
 	s := string(body)
 	if m != nil {
-		e.StatusCode, e.ContentType = m.status, m.contentType
+		// The Content-Type header is the server's too: it may echo the code.
+		e.StatusCode, e.ContentType = m.status, scrub(m.contentType, m.secret)
 		s = scrub(s, m.secret)
 	}
+	// Make the text valid before cutting it, and cut on a rune boundary:
+	// replacing invalid bytes after the cut could triple the snippet's size,
+	// and a cut inside a rune would add a replacement character, both past
+	// the 64 bytes the field promises.
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) > snippetLen {
-		s = s[:snippetLen] + "…"
+		cut := snippetLen
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
-	e.Snippet = strings.ToValidUTF8(s, "\uFFFD")
+	e.Snippet = s
 	return e
 }
 

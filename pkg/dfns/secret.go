@@ -15,7 +15,9 @@ const redacted = "[REDACTED]"
 // the real value.
 //
 // fmt cannot call methods on unexported struct fields: keep a OneTimeCode in
-// an exported field, or not in a struct you print.
+// an exported field, or not in a struct you print. encoding/json writes a
+// map key of a string kind as is, without MarshalText: never key a map by a
+// OneTimeCode.
 type OneTimeCode string
 
 // String returns "[REDACTED]".
@@ -34,8 +36,9 @@ func (OneTimeCode) LogValue() slog.Value { return slog.StringValue(redacted) }
 // logged as JSON safely.
 func (OneTimeCode) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
 
-// MarshalText encodes "[REDACTED]" (encoding.TextMarshaler users such as
-// map keys and some loggers).
+// MarshalText encodes "[REDACTED]" for encoding.TextMarshaler users (some
+// loggers, encoding/xml). It does not protect a map key: encoding/json uses a
+// string-kinded key as is.
 func (OneTimeCode) MarshalText() ([]byte, error) { return []byte(redacted), nil }
 
 // IsZero reports whether the code is empty.
