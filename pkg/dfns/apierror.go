@@ -45,34 +45,34 @@ func parseAPIError(status int, header http.Header, body []byte, secret string, n
 	var env errorEnvelope
 	if json.Unmarshal(body, &env) == nil {
 		if env.Error != nil {
-			e.ID = jsonText(env.Error.ID)
-			e.Message = jsonText(env.Error.Message)
+			e.ID = jsonText(env.Error.ID, secret)
+			e.Message = jsonText(env.Error.Message, secret)
 			if d := env.Error.Details; len(d) > 0 && string(d) != "null" {
 				e.Details = scrubJSON(d, secret)
 			}
 		}
 		if e.Message == "" {
-			e.Message = jsonText(env.Message)
+			e.Message = jsonText(env.Message, secret)
 		}
 	}
 	if e.Message == "" {
 		e.Message = http.StatusText(status)
 	}
-	e.ID, e.Message = scrub(e.ID, secret), scrub(e.Message, secret)
 	return e
 }
 
-// jsonText renders a JSON scalar as text: a string unquoted, anything else
-// as its JSON.
-func jsonText(raw json.RawMessage) string {
+// jsonText renders a JSON value as text, redacted: a string unquoted,
+// anything else as its JSON after scrubJSON (so that an escaped echo of the
+// secret inside an object or array cannot pass).
+func jsonText(raw json.RawMessage, secret string) string {
 	if len(raw) == 0 || string(raw) == "null" {
 		return ""
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return s
+		return scrub(s, secret)
 	}
-	return string(raw)
+	return string(scrubJSON(raw, secret))
 }
 
 // scrubJSON redacts secret from every string (and key) of a JSON value, after
@@ -89,6 +89,11 @@ func scrubJSON(raw json.RawMessage, secret string) []byte {
 	out, err := json.Marshal(scrubValue(v, secret))
 	if err != nil {
 		return nil
+	}
+	if secret != "" && bytes.Contains(out, []byte(secret)) {
+		// Whatever token still spells it (a literal, a number's exponent
+		// form), nothing of the value is worth the secret.
+		return []byte(`"` + redacted + `"`)
 	}
 	return out
 }

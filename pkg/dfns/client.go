@@ -105,6 +105,10 @@ func (c *Client) CreateCredentialChallengeWithCode(ctx context.Context, kind Cre
 	}
 	data, meta, err := c.readBody(resp, code)
 	if err != nil {
+		if errors.Is(err, ErrResponseTooLarge) && (resp.StatusCode < 200 || resp.StatusCode > 299) {
+			// A huge error page still says what went wrong: keep its class.
+			return nil, parseAPIError(resp.StatusCode, resp.Header, nil, code.reveal(), time.Now())
+		}
 		return nil, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -114,13 +118,7 @@ func (c *Client) CreateCredentialChallengeWithCode(ctx context.Context, kind Cre
 		return nil, newDecodeError(meta, data, errors.New("content type is not JSON"))
 	}
 	if c.strict {
-		if err := validateStrict(data); err != nil {
-			var de *DecodeError
-			if errors.As(err, &de) {
-				return nil, newDecodeError(meta, data, de.Err)
-			}
-			return nil, err
-		}
+		return parseStrict(data, meta)
 	}
 	return parseChallenge(data, meta)
 }

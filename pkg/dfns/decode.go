@@ -6,6 +6,7 @@ import (
 	"errors"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 )
 
 // ParseChallenge decodes a CreateCredentialChallengeWithCode response body
@@ -18,6 +19,12 @@ import (
 //
 // Bad JSON is a *DecodeError; a missing field or a wrong type is a
 // *ValidationError naming the field and the rule, never the value.
+//
+// The default decoding is one encoding/json pass, with encoding/json's rules:
+// object keys match case-insensitively when no exact key is present
+// ("Kind" is read as "kind"), and of duplicated keys the last wins but an
+// earlier one of the wrong type is still an error. Real Dfns answers have
+// neither; ParseChallengeStrict follows the JSON Schema semantics exactly.
 func ParseChallenge(data []byte) (Challenge, error) {
 	return parseChallenge(data, nil)
 }
@@ -25,11 +32,12 @@ func ParseChallenge(data []byte) (Challenge, error) {
 // ParseChallengeStrict is ParseChallenge with every constraint of the spec
 // enforced (see WithStrictValidation): required fields, types, enums, the
 // cr- id pattern and its lengths. Unknown kinds are an error.
+//
+// It decodes the body once into a generic tree, validates the tree and builds
+// the challenge from it, so keys match exactly and the last of duplicated
+// keys wins, as for any JSON Schema validator.
 func ParseChallengeStrict(data []byte) (Challenge, error) {
-	if err := validateStrict(data); err != nil {
-		return nil, err
-	}
-	return parseChallenge(data, nil)
+	return parseStrict(data, nil)
 }
 
 // optString is a JSON string that remembers whether it was present (and not
@@ -52,7 +60,10 @@ func (o *optString) UnmarshalJSON(b []byte) error {
 		// An *UnmarshalTypeError gets its field path from encoding/json.
 		return &json.UnmarshalTypeError{Value: jsonValueKind(b), Type: stringType}
 	}
-	if inner := b[1 : len(b)-1]; bytes.IndexByte(inner, '\\') < 0 {
+	// The common case: no escapes and valid UTF-8, so the bytes are the
+	// string. Otherwise encoding/json unquotes it (and, as for every other
+	// field, replaces invalid UTF-8 with U+FFFD).
+	if inner := b[1 : len(b)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
 		*o = optString{s: string(inner), ok: true}
 		return nil
 	}

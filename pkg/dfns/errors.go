@@ -60,7 +60,7 @@ func (e *APIError) Error() string {
 	fmt.Fprintf(&b, "dfns: %d %s", e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Message != "" && e.Message != http.StatusText(e.StatusCode) {
 		b.WriteString(": ")
-		b.WriteString(e.Message)
+		b.WriteString(truncate(e.Message, maxMessageInError))
 	}
 	if e.RequestID != "" {
 		b.WriteString(" (request id ")
@@ -74,6 +74,21 @@ func (e *APIError) Error() string {
 // errors.Is(err, dfns.ErrRateLimited) works.
 func (e *APIError) Is(target error) bool {
 	return target != nil && e.class() == target
+}
+
+// maxMessageInError bounds the server's message in APIError.Error(); the
+// Message field keeps all of it.
+const maxMessageInError = 200
+
+// truncate cuts s to at most n bytes on a rune boundary, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // class maps the status code to its sentinel, nil when it has none.
@@ -97,7 +112,7 @@ func (e *APIError) class() error {
 
 // The rules a ValidationError can name.
 const (
-	RuleRequired  = "required"  // the field is missing (or null)
+	RuleRequired  = "required"  // the field is missing (null too, in the default validation)
 	RuleType      = "type"      // the value has the wrong JSON type
 	RuleEnum      = "enum"      // the value is not one of the allowed ones
 	RuleMinLength = "minLength" // the string is too short
@@ -111,7 +126,9 @@ type ValidationError struct {
 	// In is "request" or "response".
 	In string
 	// Path is the field as a JSON pointer ("/excludeCredentials/0/id"); empty
-	// for the document itself.
+	// for the document itself. The default validation reports type errors
+	// inside arrays without the index ("/pubKeyCredParams/alg"), as
+	// encoding/json does; strict validation always has it.
 	Path string
 	// Rule is one of the Rule constants.
 	Rule string

@@ -64,7 +64,7 @@ func TestBaseURLs(t *testing.T) {
 		{"http://[::1]:8080/", "http://[::1]:8080"},
 		{"http://localhost:3000", "http://localhost:3000"},
 		{"http://LocalHost", "http://LocalHost"},
-		{"http://dfns.localhost", "http://dfns.localhost"},
+		{"https://h.example/a%2Fb/", "https://h.example/a%2Fb"},
 	}
 	for _, tt := range accepted {
 		t.Run("accepts "+tt.in, func(t *testing.T) {
@@ -86,6 +86,8 @@ func TestBaseURLs(t *testing.T) {
 		{"http, private IP", "http://10.0.0.1:8080"},
 		{"http, non-loopback IPv6", "http://[2001:db8::1]"},
 		{"http, loopback look-alike", "http://127.0.0.1.example.com"},
+		{"http, a .localhost name DNS could send anywhere", "http://dfns.localhost"},
+		{"IPv6 zone that does not survive net/url", "https://[::%25\xe9]"},
 		{"query", "https://api.dfns.io/?region=eu"},
 		{"empty query", "https://api.dfns.io/?"},
 		{"fragment", "https://api.dfns.io/#top"},
@@ -93,7 +95,7 @@ func TestBaseURLs(t *testing.T) {
 		{"user-info with a password", "https://user:" + password + "@api.dfns.io"},
 		{"user-info, loopback", "http://user:" + password + "@127.0.0.1:8080"},
 		{"user-info, unparseable URL", "https://user:" + password + "@api.dfns.io/%zz"},
-		{"user name only", "https://user@api.dfns.io"},
+		{"user name only", "https://" + password + "@api.dfns.io"},
 		{"opaque", "https:api.dfns.io"},
 		{"mailto", "mailto:ops@example.com"},
 		{"ftp scheme", "ftp://api.dfns.io"},

@@ -72,7 +72,9 @@ func parseBaseURL(raw string) (*url.URL, error) {
 		return nil, &BaseURLError{URL: redactURL(raw), Reason: "not a URL"}
 	}
 	bad := func(reason string) error {
-		return &BaseURLError{URL: u.Redacted(), Reason: reason}
+		shown := *u
+		shown.User = nil // neither a password nor a user name (often a token)
+		return &BaseURLError{URL: shown.String(), Reason: reason}
 	}
 	switch {
 	case u.Opaque != "":
@@ -96,13 +98,20 @@ func parseBaseURL(raw string) (*url.URL, error) {
 		return nil, bad("the scheme must be https")
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
+	u.RawPath = strings.TrimRight(u.RawPath, "/") // keeps escapes such as %2F
+	// What the client will call must parse back to the same URL: some hosts
+	// (an IPv6 zone with non-ASCII bytes) do not survive String and Parse.
+	if back, err := url.Parse(u.String()); err != nil || back.String() != u.String() {
+		return nil, bad("the URL does not survive a round trip through net/url")
+	}
 	return u, nil
 }
 
-// isLoopback reports whether host is localhost or a loopback IP.
+// isLoopback reports whether host is localhost or a loopback IP. Names under
+// .localhost are not trusted: Go's resolver may send them to DNS, which could
+// point them anywhere, and the code would travel in clear text.
 func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)

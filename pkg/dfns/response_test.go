@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dfnskit/dfns-go/pkg/dfns"
 )
@@ -248,5 +249,33 @@ func TestUndecodableBodies(t *testing.T) {
 				t.Errorf("Snippet holds the code: %q", de.Snippet)
 			}
 		})
+	}
+}
+
+// An error page over the limit still says what went wrong: its status class
+// survives, and nothing of its body is read into the error.
+func TestOversizedErrorKeepsItsClass(t *testing.T) {
+	page := []byte(strings.Repeat("<p>Bad Gateway</p>", 1000))
+	srv := newFakeDfns(t, replyWith(http.StatusBadGateway, "text/html", page))
+	_, err := redeem(newTestClient(t, srv.URL, dfns.WithMaxResponseBytes(1024)), dfns.CredentialKindKey)
+	var apiErr *dfns.APIError
+	if !errors.As(err, &apiErr) || !errors.Is(err, dfns.ErrServer) {
+		t.Fatalf("err = %v, want an *APIError of class ErrServer", err)
+	}
+	if apiErr.StatusCode != http.StatusBadGateway || apiErr.Message != http.StatusText(http.StatusBadGateway) {
+		t.Errorf("APIError = %+v", apiErr)
+	}
+}
+
+// APIError.Error() stays a short sentence however long the server's message;
+// the Message field keeps all of it.
+func TestAPIErrorMessageBounded(t *testing.T) {
+	long := strings.Repeat("é", 500)
+	e := &dfns.APIError{StatusCode: http.StatusBadRequest, Message: long}
+	if got := e.Error(); len(got) > 300 || !utf8.ValidString(got) || !strings.HasSuffix(got, "…") {
+		t.Errorf("Error() = %d bytes, valid UTF-8 %v: %q", len(got), utf8.ValidString(got), got)
+	}
+	if e.Message != long {
+		t.Error("Message was modified")
 	}
 }

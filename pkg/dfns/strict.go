@@ -190,14 +190,31 @@ var kindSchema = enum(CredentialKinds()...)
 // validateStrict checks a response body against every constraint of the
 // spec's oneOf. The result is nil or a *ValidationError or *DecodeError.
 func validateStrict(data []byte) error {
+	_, err := decodeStrict(data, nil)
+	return err
+}
+
+// decodeStrict decodes data into a generic tree and validates it; the tree is
+// a JSON object that passed every rule.
+func decodeStrict(data []byte, meta *responseMeta) (map[string]any, error) {
 	var v any
 	if err := json.Unmarshal(data, &v); err != nil {
-		return newDecodeError(nil, data, err)
+		return nil, newDecodeError(meta, data, err)
 	}
 	if err := validateStrictValue(v); err != nil {
-		return err
+		return nil, err
 	}
-	return nil
+	return v.(map[string]any), nil
+}
+
+// parseStrict validates data against the spec and builds the challenge from
+// the validated tree.
+func parseStrict(data []byte, meta *responseMeta) (Challenge, error) {
+	m, err := decodeStrict(data, meta)
+	if err != nil {
+		return nil, err
+	}
+	return challengeFromTree(m), nil
 }
 
 // validateStrictValue validates an already-decoded body.
