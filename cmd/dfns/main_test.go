@@ -1,0 +1,257 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dfnskit/dfns-go/pkg/dfns"
+	"github.com/dfnskit/dfns-go/pkg/dfnstest"
+)
+
+// binary is the dfns command built once for the subprocess tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "dfns-cli-test")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "dfns")
+	if runtime.GOOS == "windows" {
+		binary += ".exe"
+	}
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		panic("building the dfns command: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// result is what a run of the binary gave.
+type result struct {
+	stdout, stderr string
+	exit           int
+}
+
+// runBinary runs the built command with args, stdin and extra environment,
+// bounded in time.
+func runBinary(t *testing.T, stdin string, env []string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	cmd.Env = append(cleanEnv(), env...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	exit := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		exit = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running dfns %v: %v", args, err)
+	}
+	return result{out.String(), errOut.String(), exit}
+}
+
+// cleanEnv is the test's environment without DFNS_* variables.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DFNS_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+func TestDemo(t *testing.T) {
+	r := runBinary(t, "", nil, "demo")
+	if r.exit != 0 {
+		t.Fatalf("demo exit %d\nstdout:\n%s\nstderr:\n%s", r.exit, r.stdout, r.stderr)
+	}
+	for _, kind := range demoKinds {
+		if !strings.Contains(r.stdout, string(kind)+" challenge for ") {
+			t.Errorf("demo output has no %s challenge:\n%s", kind, r.stdout)
+		}
+	}
+	if !strings.Contains(r.stdout, "is refused") {
+		t.Errorf("demo did not show the used code refused:\n%s", r.stdout)
+	}
+	if strings.Count(r.stdout, "[REDACTED]") < len(demoKinds) {
+		t.Errorf("demo printed codes instead of redacting them:\n%s", r.stdout)
+	}
+}
+
+func TestInitAgainstSandbox(t *testing.T) {
+	srv := dfnstest.NewServer()
+	defer srv.Close()
+	env := []string{"DFNS_API_URL=" + srv.URL}
+
+	t.Run("code on stdin, human output", func(t *testing.T) {
+		code := srv.MintCode()
+		r := runBinary(t, string(code)+"\n", env, "init", "--kind", "Key", "--code", "-")
+		if r.exit != 0 {
+			t.Fatalf("exit %d: %s", r.exit, r.stderr)
+		}
+		if !strings.Contains(r.stdout, "Key challenge for ") || !strings.Contains(r.stdout, "challengeIdentifier:") {
+			t.Errorf("unexpected summary:\n%s", r.stdout)
+		}
+	})
+	t.Run("code in DFNS_CODE, JSON output", func(t *testing.T) {
+		code := srv.MintCode()
+		r := runBinary(t, "", append(env, "DFNS_CODE="+string(code)), "init", "--kind", "Fido2", "--json")
+		if r.exit != 0 {
+			t.Fatalf("exit %d: %s", r.exit, r.stderr)
+		}
+		ch, err := dfns.ParseChallengeStrict([]byte(r.stdout))
+		if err != nil {
+			t.Fatalf("--json output is not a strict-valid challenge: %v\n%s", err, r.stdout)
+		}
+		if _, ok := ch.(*dfns.Fido2Challenge); !ok {
+			t.Errorf("got %T, want *dfns.Fido2Challenge", ch)
+		}
+	})
+	t.Run("code in a file, used twice", func(t *testing.T) {
+		code := srv.MintCode()
+		file := filepath.Join(t.TempDir(), "code")
+		if err := os.WriteFile(file, []byte(string(code)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if r := runBinary(t, "", env, "init", "--kind", "RecoveryKey", "--code-file", file); r.exit != 0 {
+			t.Fatalf("first use: exit %d: %s", r.exit, r.stderr)
+		}
+		r := runBinary(t, "", env, "init", "--kind", "RecoveryKey", "--code-file", file)
+		if r.exit != exitRejected {
+			t.Fatalf("second use: exit %d, want %d: %s", r.exit, exitRejected, r.stderr)
+		}
+		if strings.Contains(r.stderr, string(code)) || strings.Contains(r.stdout, string(code)) {
+			t.Errorf("the code leaked into the output: %q %q", r.stdout, r.stderr)
+		}
+	})
+	t.Run("no code anywhere", func(t *testing.T) {
+		r := runBinary(t, "", env, "init", "--kind", "Key")
+		if r.exit != exitInvalid || !strings.Contains(r.stderr, "DFNS_CODE") {
+			t.Fatalf("exit %d, stderr %q", r.exit, r.stderr)
+		}
+	})
+	t.Run("code on the command line is refused", func(t *testing.T) {
+		r := runBinary(t, "", env, "init", "--kind", "Key", "--code", "ABC-DEF-GHJ")
+		if r.exit != exitInvalid || strings.Contains(r.stderr, "ABC-DEF-GHJ") {
+			t.Fatalf("exit %d, stderr %q", r.exit, r.stderr)
+		}
+	})
+	t.Run("unknown kind", func(t *testing.T) {
+		r := runBinary(t, "ABC-DEF-GHJ", env, "init", "--kind", "Passkey", "--code", "-")
+		if r.exit != exitInvalid {
+			t.Fatalf("exit %d, stderr %q", r.exit, r.stderr)
+		}
+	})
+	t.Run("plain http to a remote host", func(t *testing.T) {
+		r := runBinary(t, "ABC-DEF-GHJ", nil, "init", "--kind", "Key", "--code", "-", "--api-url", "http://example.com")
+		if r.exit != exitUsage || !strings.Contains(r.stderr, "loopback") {
+			t.Fatalf("exit %d, stderr %q", r.exit, r.stderr)
+		}
+	})
+}
+
+func TestSandboxCommand(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, "sandbox", "--addr", "127.0.0.1:0", "--seed", "7")
+	cmd.Env = cleanEnv()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(stdout)
+	vars := map[string]string{}
+	for len(vars) < 2 && lines.Scan() {
+		k, v, ok := strings.Cut(lines.Text(), "=")
+		if !ok {
+			t.Fatalf("unexpected line %q", lines.Text())
+		}
+		vars[k] = v
+	}
+	if vars["DFNS_API_URL"] == "" || vars["DFNS_CODE"] == "" {
+		t.Fatalf("sandbox printed %v; stderr %s", vars, stderr.String())
+	}
+
+	// The printed code works against the printed URL, through the client.
+	c, err := dfns.New(dfns.WithBaseURL(vars["DFNS_API_URL"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := c.CreateCredentialChallengeWithCode(ctx, dfns.CredentialKindKey, dfns.OneTimeCode(vars["DFNS_CODE"]))
+	if err != nil {
+		t.Fatalf("redeeming the printed code: %v", err)
+	}
+	if _, ok := ch.(*dfns.KeyChallenge); !ok {
+		t.Fatalf("got %T", ch)
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("sandbox did not exit cleanly on SIGINT: %v; stderr %s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "stopped") {
+		t.Errorf("stderr %q", stderr.String())
+	}
+}
+
+func TestUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"nope"},
+		{"init", "--no-such-flag"},
+		{"init"},
+		{"init", "--kind", "Key", "extra"},
+		{"sandbox", "--seed", "x"},
+		{"demo", "--bogus"},
+		{"init", "--kind", "Key", "--region", "mars"},
+		{"init", "--kind", "Key", "--region", "eu", "--api-url", "https://x.example"},
+	} {
+		r := runBinary(t, "", nil, args...)
+		if r.exit != exitUsage {
+			t.Errorf("dfns %v: exit %d, want %d (stderr %q)", args, r.exit, exitUsage, r.stderr)
+		}
+		if !strings.Contains(r.stderr, "Usage") && !strings.Contains(r.stderr, "dfns") {
+			t.Errorf("dfns %v: no usage on stderr: %q", args, r.stderr)
+		}
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, c := range commands {
+		r := runBinary(t, "", nil, c.name, "--help")
+		if r.exit != 0 || !strings.Contains(r.stdout, "Usage: dfns "+c.name) {
+			t.Errorf("%s --help: exit %d, stdout %q", c.name, r.exit, r.stdout)
+		}
+	}
+	if r := runBinary(t, "", nil, "init", "--help"); !strings.Contains(r.stdout, "Exit codes:") {
+		t.Errorf("init --help does not document the exit codes:\n%s", r.stdout)
+	}
+	r := runBinary(t, "", nil, "version")
+	if r.exit != 0 || !strings.HasPrefix(r.stdout, "dfns "+dfns.Version) {
+		t.Errorf("version: %d %q", r.exit, r.stdout)
+	}
+}
