@@ -1,0 +1,414 @@
+package credential
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/fxamacker/cbor/v2"
+	"github.com/go-webauthn/webauthn/protocol"
+
+	"github.com/dfnskit/dfns-go/pkg/dfns"
+)
+
+const (
+	testRPID   = "app.example.com"
+	testOrigin = "https://app.example.com"
+	// A Fido2 challenge in the shape Dfns sends (the corpus's fido2.json).
+	fido2ChallengeJSON = `{"kind":"Fido2","user":{"id":"us-3p3hu-hm2ts-8mkv5gm7g0tavb1h","displayName":"Jane Doe","name":"jane@example.com"},
+		"challengeIdentifier":"eyJhbGciOiJub25lIn0.e30.","challenge":"Y2gtMWE2N2ItNGY5aWYtOHJwN2dwNjVpMmxuNGp2dg",
+		"rp":{"id":"app.example.com","name":"Example"},
+		"authenticatorSelection":{"authenticatorAttachment":"platform","residentKey":"required","requireResidentKey":true,"userVerification":"required"},
+		"attestation":"direct","pubKeyCredParams":[{"type":"public-key","alg":-7},{"type":"public-key","alg":-257}],
+		"excludeCredentials":[{"type":"public-key","id":"AAECAwQFBgcICQoLDA0ODw"},{"type":"public-key","id":"cr-6uunn-9k5fu-8nl4mcnbd9b2pk"},{"type":"public-key","id":"cr-6uunn-9k5fu-8nl4mcnbd9b2pkqd"}],
+		"temporaryAuthenticationToken":"eyJhbGciOiJub25lIn0.e30."}`
+)
+
+// TestCreationOptionsJSON pins the JSON a browser gets: challenge and user.id
+// base64url of the UTF-8 bytes of the Dfns strings, excludeCredentials ids
+// base64url-decoded as the SDK's fromBase64Url does (a 29-character cr- id
+// loses its dangling last character, a 31-character one the unused low bits
+// of its last), alg as integers, timeout 60000.
+func TestCreationOptionsJSON(t *testing.T) {
+	ch := parseChallenge[*dfns.Fido2Challenge](t, []byte(fido2ChallengeJSON))
+	opts, err := CreationOptions(ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := json.Marshal(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `{"rp":{"name":"Example","id":"app.example.com"},` +
+		`"user":{"name":"jane@example.com","displayName":"Jane Doe","id":"dXMtM3AzaHUtaG0ydHMtOG1rdjVnbTdnMHRhdmIxaA"},` +
+		`"challenge":"WTJndE1XRTJOMkl0TkdZNWFXWXRPSEp3TjJkd05qVnBNbXh1TkdwMmRn",` +
+		`"pubKeyCredParams":[{"type":"public-key","alg":-7},{"type":"public-key","alg":-257}],"timeout":60000,` +
+		`"excludeCredentials":[{"type":"public-key","id":"AAECAwQFBgcICQoLDA0ODw"},{"type":"public-key","id":"cr-6uunn-9k5fu-8nl4mcnbd9b2p"},{"type":"public-key","id":"cr-6uunn-9k5fu-8nl4mcnbd9b2pkqc"}],` +
+		`"authenticatorSelection":{"authenticatorAttachment":"platform","requireResidentKey":true,"residentKey":"required","userVerification":"required"},` +
+		`"attestation":"direct"}`
+	if string(got) != want {
+		t.Errorf("creation options\n got %s\nwant %s", got, want)
+	}
+	if string(opts.Challenge) != ch.Challenge || opts.User.ID.(protocol.URLEncodedBase64).String() != b64u(ch.User().ID) {
+		t.Error("challenge or user.id are not the UTF-8 bytes of the strings")
+	}
+	if ex := opts.CredentialExcludeList[1].CredentialID; len(ex) != 21 {
+		t.Errorf("29-character cr- id decoded to %d bytes, want 21", len(ex))
+	}
+	if ex := opts.CredentialExcludeList[2].CredentialID; len(ex) != 23 {
+		t.Errorf("31-character cr- id decoded to %d bytes, want 23", len(ex))
+	}
+}
+
+func TestCreationOptionsErrors(t *testing.T) {
+	for name, body := range map[string]string{
+		"no rp":          strings.Replace(fido2ChallengeJSON, `"rp":{"id":"app.example.com","name":"Example"},`, "", 1),
+		"fractional alg": strings.Replace(fido2ChallengeJSON, `"alg":-7}`, `"alg":-7.5}`, 1),
+		"bad exclude id": strings.Replace(fido2ChallengeJSON, `"cr-6uunn`, `"cr+6uunn`, 1),
+		"empty user id":  strings.Replace(fido2ChallengeJSON, `"id":"us-3p3hu-hm2ts-8mkv5gm7g0tavb1h"`, `"id":""`, 1),
+		"long user id":   strings.Replace(fido2ChallengeJSON, `"id":"us-3p3hu-hm2ts-8mkv5gm7g0tavb1h"`, `"id":"`+strings.Repeat("u", 65)+`"`, 1),
+	} {
+		ch := parseChallenge[*dfns.Fido2Challenge](t, []byte(body))
+		if _, err := CreationOptions(ch); !errorsIs(err, ErrMalformed) {
+			t.Errorf("%s: %v, want ErrMalformed", name, err)
+		}
+	}
+	empty := parseChallenge[*dfns.Fido2Challenge](t, []byte(strings.Replace(fido2ChallengeJSON, `"challenge":"Y2gt`, `"challenge":"","x":"`, 1)))
+	_, err := CreationOptions(empty)
+	wantErr(t, err, ErrInvalidChallenge)
+	_, err = CreationOptions(nil)
+	wantErr(t, err, ErrMalformed)
+	// No authenticatorAttachment: none in the output.
+	ch := parseChallenge[*dfns.Fido2Challenge](t, []byte(strings.Replace(fido2ChallengeJSON, `"authenticatorAttachment":"platform",`, "", 1)))
+	opts, err := CreationOptions(ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := json.Marshal(opts); strings.Contains(string(b), "authenticatorAttachment") {
+		t.Errorf("authenticatorAttachment in %s", b)
+	}
+}
+
+func TestDecodeBase64URLLenient(t *testing.T) {
+	for in, want := range map[string]string{
+		"":      "",
+		"QQ":    "A",
+		"QQ==":  "A",
+		"QR":    "A", // unused low bits ignored, as Buffer does
+		"QUJD":  "ABC",
+		"QUJDR": "ABC", // a dangling character is dropped
+		"_-8":   "\xff\xef",
+	} {
+		got, err := decodeBase64URLLenient(in)
+		if err != nil || string(got) != want {
+			t.Errorf("%q: %q, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"a+b/", "a b", "é"} {
+		if _, err := decodeBase64URLLenient(bad); err == nil {
+			t.Errorf("%q decoded", bad)
+		}
+	}
+}
+
+// softAuthn is a software authenticator: enough of one to make "none" and
+// "packed" self attestations.
+type softAuthn struct {
+	key    crypto.Signer
+	credID []byte
+	rpID   string
+	flags  byte
+}
+
+func newSoftAuthn(t testing.TB, key crypto.Signer) *softAuthn {
+	t.Helper()
+	id := make([]byte, 16)
+	_, _ = rand.Read(id)
+	return &softAuthn{key: key, credID: id, rpID: testRPID, flags: 0x45} // UP, UV, AT
+}
+
+func (a *softAuthn) coseKey(t testing.TB) []byte {
+	t.Helper()
+	var m map[int]any
+	switch k := a.key.Public().(type) {
+	case *ecdsa.PublicKey:
+		b, err := k.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		size := (k.Curve.Params().BitSize + 7) / 8
+		alg, crv := -7, 1
+		if k.Curve == elliptic.P384() {
+			alg, crv = -35, 2
+		}
+		m = map[int]any{1: 2, 3: alg, -1: crv, -2: b[1 : 1+size], -3: b[1+size:]}
+	case ed25519.PublicKey:
+		m = map[int]any{1: 1, 3: -8, -1: 6, -2: []byte(k)}
+	default:
+		t.Fatalf("key %T", k)
+	}
+	return mustCBOR(t, m)
+}
+
+func mustCBOR(t testing.TB, v any) []byte {
+	t.Helper()
+	em, err := cbor.CTAP2EncOptions().EncMode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := em.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func (a *softAuthn) authData(t testing.TB) []byte {
+	rp := sha256.Sum256([]byte(a.rpID))
+	var b bytes.Buffer
+	b.Write(rp[:])
+	b.WriteByte(a.flags)
+	b.Write([]byte{0, 0, 0, 0}) // signCount
+	b.Write(make([]byte, 16))   // AAGUID
+	_ = binary.Write(&b, binary.BigEndian, uint16(len(a.credID)))
+	b.Write(a.credID)
+	b.Write(a.coseKey(t))
+	return b.Bytes()
+}
+
+// attest returns the attestation object for clientDataJSON in format "none"
+// or "packed" (self attestation: signed by the credential key).
+func (a *softAuthn) attest(t testing.TB, format string, clientDataJSON []byte) []byte {
+	t.Helper()
+	ad := a.authData(t)
+	stmt := map[string]any{}
+	if format == "packed" {
+		cdh := sha256.Sum256(clientDataJSON)
+		msg := append(append([]byte{}, ad...), cdh[:]...)
+		alg, err := algorithmOf(a.key.Public())
+		if err != nil {
+			t.Fatal(err)
+		}
+		sig, err := sign(rand.Reader, a.key, alg, msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmt = map[string]any{"alg": int(alg), "sig": sig}
+	}
+	return mustCBOR(t, map[string]any{"fmt": format, "attStmt": stmt, "authData": ad})
+}
+
+func clientDataJSON(typ, challenge, origin string) []byte {
+	b, _ := json.Marshal(map[string]any{"type": typ, "challenge": challenge, "origin": origin, "crossOrigin": false})
+	return b
+}
+
+// browserJSON is what PublicKeyCredential.toJSON() gives.
+func browserJSON(credID, cdj, ao []byte) []byte {
+	e := base64.RawURLEncoding.EncodeToString
+	b, _ := json.Marshal(map[string]any{
+		"id": e(credID), "rawId": e(credID), "type": "public-key", "authenticatorAttachment": "platform",
+		"clientExtensionResults": map[string]any{},
+		"response": map[string]any{
+			"clientDataJSON": e(cdj), "attestationObject": e(ao), "transports": []string{"internal", "hybrid"},
+			"publicKeyAlgorithm": -7,
+		},
+	})
+	return b
+}
+
+// register runs the browser half: options → authenticator → toJSON →
+// Fido2Info.
+func register(t testing.TB, a *softAuthn, format, clientChallenge, origin string) *CredentialInfo {
+	t.Helper()
+	cdj := clientDataJSON("webauthn.create", clientChallenge, origin)
+	info, err := Fido2Info(browserJSON(a.credID, cdj, a.attest(t, format, cdj)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info
+}
+
+func TestFido2RoundTrip(t *testing.T) {
+	ch := parseChallenge[*dfns.Fido2Challenge](t, []byte(fido2ChallengeJSON))
+	opts, err := CreationOptions(ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What the browser puts in clientDataJSON: base64url of options.challenge.
+	browserChallenge := opts.Challenge.String()
+	p256, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	for _, tc := range []struct {
+		name, format, clientChallenge string
+		key                           crypto.Signer
+		wantType                      string
+	}{
+		{"none ES256", "none", browserChallenge, p256, "none"},
+		{"packed ES256", "packed", browserChallenge, p256, "basic_surrogate"},
+		{"packed EdDSA", "packed", browserChallenge, ed25519Key(t), "basic_surrogate"},
+		// The mobile SDKs decode the challenge: clientDataJSON carries it as is.
+		{"packed ES256, mobile challenge", "packed", ch.Challenge, p256, "basic_surrogate"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := newSoftAuthn(t, tc.key)
+			info := register(t, a, tc.format, tc.clientChallenge, testOrigin)
+			if info.CredID != base64.RawURLEncoding.EncodeToString(a.credID) {
+				t.Errorf("credId %s", info.CredID)
+			}
+			cred, err := VerifyFido2Attestation(*info, ch.Challenge, testRPID, testOrigin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(cred.ID, a.credID) || cred.Format != tc.format || cred.AttestationType != tc.wantType ||
+				!cred.UserVerified || len(cred.AAGUID) != 16 {
+				t.Errorf("credential %+v", cred)
+			}
+			if !tc.key.Public().(interface{ Equal(crypto.PublicKey) bool }).Equal(cred.PublicKey) {
+				t.Error("verified key differs")
+			}
+		})
+	}
+}
+
+func TestVerifyFido2Negative(t *testing.T) {
+	ch := parseChallenge[*dfns.Fido2Challenge](t, []byte(fido2ChallengeJSON))
+	good := b64u(ch.Challenge)
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	a := newSoftAuthn(t, key)
+	build := func(format string, cdj []byte, edit func(*softAuthn)) CredentialInfo {
+		b := *a
+		if edit != nil {
+			edit(&b)
+		}
+		ao := b.attest(t, format, cdj)
+		e := base64.RawURLEncoding.EncodeToString
+		return CredentialInfo{CredID: e(b.credID), ClientData: e(cdj), AttestationData: e(ao)}
+	}
+	okCD := clientDataJSON("webauthn.create", good, testOrigin)
+	otherKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	// Signed by another key: the self-attestation signature does not verify.
+	forged := build("packed", okCD, nil)
+	{
+		ad := a.authData(t)
+		cdh := sha256.Sum256(okCD)
+		sig, _ := sign(rand.Reader, otherKey, AlgorithmES256, append(append([]byte{}, ad...), cdh[:]...))
+		forged.AttestationData = base64.RawURLEncoding.EncodeToString(mustCBOR(t, map[string]any{
+			"fmt": "packed", "attStmt": map[string]any{"alg": -7, "sig": sig}, "authData": ad,
+		}))
+	}
+	p384Key, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	noneWithStmt := build("none", okCD, nil)
+	{
+		ad := a.authData(t)
+		noneWithStmt.AttestationData = base64.RawURLEncoding.EncodeToString(mustCBOR(t, map[string]any{
+			"fmt": "none", "attStmt": map[string]any{"x": 1}, "authData": ad,
+		}))
+	}
+	crossOrigin, _ := json.Marshal(map[string]any{"type": "webauthn.create", "challenge": good, "origin": testOrigin, "crossOrigin": true})
+
+	for _, tc := range []struct {
+		name      string
+		info      CredentialInfo
+		challenge string
+		want      error
+	}{
+		{"wrong origin", build("none", clientDataJSON("webauthn.create", good, "https://evil.example.com"), nil), ch.Challenge, ErrWrongOrigin},
+		{"http origin", build("none", clientDataJSON("webauthn.create", good, "http://app.example.com"), nil), ch.Challenge, ErrWrongOrigin},
+		{"cross origin", build("none", crossOrigin, nil), ch.Challenge, ErrWrongOrigin},
+		{"wrong challenge", build("packed", clientDataJSON("webauthn.create", b64u("other"), testOrigin), nil), ch.Challenge, ErrWrongChallenge},
+		{"expected challenge differs", build("packed", okCD, nil), ch.Challenge + "x", ErrWrongChallenge},
+		{"double-encoded challenge", build("packed", clientDataJSON("webauthn.create", b64u(good), testOrigin), nil), ch.Challenge, ErrWrongChallenge},
+		{"wrong type", build("packed", clientDataJSON("webauthn.get", good, testOrigin), nil), ch.Challenge, ErrWrongType},
+		{"wrong rpIdHash", build("packed", okCD, func(s *softAuthn) { s.rpID = "evil.example.com" }), ch.Challenge, ErrWrongRPID},
+		{"forged self attestation", forged, ch.Challenge, ErrBadSignature},
+		{"none with a statement", noneWithStmt, ch.Challenge, ErrBadSignature},
+		{"user not present", build("none", okCD, func(s *softAuthn) { s.flags = 0x40 }), ch.Challenge, ErrBadSignature},
+		{"P-384 key", build("none", okCD, func(s *softAuthn) { s.key = p384Key }), ch.Challenge, ErrUnsupportedKey},
+		{"credId of another credential", func() CredentialInfo {
+			c := build("none", okCD, nil)
+			c.CredID = b64u("another id")
+			return c
+		}(), ch.Challenge, ErrMalformed},
+		{"credId garbage", func() CredentialInfo { c := build("none", okCD, nil); c.CredID = "***"; return c }(), ch.Challenge, ErrMalformed},
+		{"clientData garbage", func() CredentialInfo { c := build("none", okCD, nil); c.ClientData = "***"; return c }(), ch.Challenge, ErrMalformed},
+		{"clientData not JSON", func() CredentialInfo { c := build("none", okCD, nil); c.ClientData = b64u("{"); return c }(), ch.Challenge, ErrMalformed},
+		{"attestationData garbage", func() CredentialInfo { c := build("none", okCD, nil); c.AttestationData = "***"; return c }(), ch.Challenge, ErrMalformed},
+		{"attestationData truncated", func() CredentialInfo {
+			c := build("none", okCD, nil)
+			c.AttestationData = c.AttestationData[:len(c.AttestationData)-20]
+			return c
+		}(), ch.Challenge, ErrMalformed},
+		{"attestationData not CBOR", func() CredentialInfo { c := build("none", okCD, nil); c.AttestationData = b64u("{}"); return c }(), ch.Challenge, ErrMalformed},
+		{"empty expected challenge", build("none", okCD, nil), "", ErrInvalidChallenge},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cred, err := VerifyFido2Attestation(tc.info, tc.challenge, testRPID, testOrigin)
+			t.Log(err)
+			if cred != nil {
+				t.Errorf("a credential came back with %v", err)
+			}
+			wantErr(t, err, tc.want)
+		})
+	}
+}
+
+func TestFido2InfoErrors(t *testing.T) {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	a := newSoftAuthn(t, key)
+	cdj := clientDataJSON("webauthn.create", "abc", testOrigin)
+	ao := a.attest(t, "none", cdj)
+	good := browserJSON(a.credID, cdj, ao)
+	edit := func(f func(m map[string]any)) []byte {
+		var m map[string]any
+		_ = json.Unmarshal(good, &m)
+		f(m)
+		b, _ := json.Marshal(m)
+		return b
+	}
+	resp := func(m map[string]any) map[string]any { return m["response"].(map[string]any) }
+	for name, tc := range map[string]struct {
+		in   []byte
+		want error
+	}{
+		"not JSON":                   {[]byte("{"), ErrMalformed},
+		"JSON array":                 {[]byte("[]"), ErrMalformed},
+		"no id":                      {edit(func(m map[string]any) { delete(m, "id") }), ErrMalformed},
+		"id not base64url":           {edit(func(m map[string]any) { m["id"] = "a+b" }), ErrMalformed},
+		"rawId differs":              {edit(func(m map[string]any) { m["rawId"] = "AAAA" }), ErrMalformed},
+		"type missing":               {edit(func(m map[string]any) { delete(m, "type") }), ErrMalformed},
+		"type wrong":                 {edit(func(m map[string]any) { m["type"] = "password" }), ErrMalformed},
+		"no response":                {edit(func(m map[string]any) { delete(m, "response") }), ErrMalformed},
+		"an assertion":               {edit(func(m map[string]any) { delete(resp(m), "attestationObject") }), ErrMalformed},
+		"clientDataJSON garbage":     {edit(func(m map[string]any) { resp(m)["clientDataJSON"] = "%%" }), ErrMalformed},
+		"clientDataJSON not JSON":    {edit(func(m map[string]any) { resp(m)["clientDataJSON"] = b64u("nope") }), ErrMalformed},
+		"clientDataJSON of a get":    {edit(func(m map[string]any) { resp(m)["clientDataJSON"] = b64u(`{"type":"webauthn.get"}`) }), ErrWrongType},
+		"attestationObject garbage":  {edit(func(m map[string]any) { resp(m)["attestationObject"] = "%%" }), ErrMalformed},
+		"attestationObject not CBOR": {edit(func(m map[string]any) { resp(m)["attestationObject"] = b64u("\xff\xff") }), ErrMalformed},
+		"attestationObject empty":    {edit(func(m map[string]any) { resp(m)["attestationObject"] = b64u("\xa0") }), ErrMalformed},
+	} {
+		_, err := Fido2Info(tc.in)
+		if err == nil {
+			t.Errorf("%s: no error", name)
+			continue
+		}
+		if !errorsIs(err, tc.want) {
+			t.Errorf("%s: %v, want %v", name, err, tc.want)
+		}
+	}
+	// Padded base64url (not what toJSON writes) is accepted and re-encoded.
+	info, err := Fido2Info(edit(func(m map[string]any) {
+		resp(m)["clientDataJSON"] = base64.URLEncoding.EncodeToString(cdj)
+	}))
+	if err != nil || strings.HasSuffix(info.ClientData, "=") {
+		t.Errorf("%+v, %v", info, err)
+	}
+}
