@@ -8,7 +8,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/dfnskit/dfns-go/gen"
@@ -24,11 +26,13 @@ type Client struct {
 	maxBody   int64
 	strict    bool
 	userAgent string
+	timeout   time.Duration
+	retry     RetryPolicy
 }
 
 // New returns a Client for RegionEU unless an option says otherwise.
 func New(opts ...Option) (*Client, error) {
-	cfg := config{timeout: DefaultTimeout, maxResponseBytes: DefaultMaxResponseBytes, userAgent: userAgent}
+	cfg := config{timeout: DefaultTimeout, maxResponseBytes: DefaultMaxResponseBytes, userAgent: userAgent, retry: DefaultRetryPolicy()}
 	for _, opt := range opts {
 		if opt == nil {
 			continue
@@ -50,6 +54,8 @@ func New(opts ...Option) (*Client, error) {
 		maxBody:   cfg.maxResponseBytes,
 		strict:    cfg.strict,
 		userAgent: cfg.userAgent,
+		timeout:   cfg.timeout,
+		retry:     cfg.retry,
 	}
 	api, err := gen.NewClient(c.baseURL, gen.WithHTTPClient(hc), gen.WithRequestEditorFn(c.setHeaders))
 	if err != nil {
@@ -61,6 +67,10 @@ func New(opts ...Option) (*Client, error) {
 
 // BaseURL is the base URL requests go to.
 func (c *Client) BaseURL() string { return c.baseURL }
+
+// CloseIdleConnections closes the keep-alive connections the client's
+// transport holds, like http.Client.CloseIdleConnections.
+func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
 
 // setHeaders adds the headers every request carries.
 func (c *Client) setHeaders(_ context.Context, req *http.Request) error {
@@ -88,39 +98,78 @@ func ValidateRequest(kind CredentialKind, code OneTimeCode) error {
 // /auth/credentials/code/init). The result is one of the Challenge variants;
 // switch on its type.
 //
+// Attempts that cannot have reached the server (a refused connection, 429,
+// 503) are retried as the RetryPolicy says; nothing that may have consumed
+// the code is ever sent again.
+//
 // Errors: a *ValidationError before any I/O for a bad kind or empty code; an
 // *APIError for a non-2xx answer (match its class with errors.Is and
 // ErrBadRequest, ErrUnauthorized, ErrRateLimited…); a *DecodeError or
 // *ValidationError for a body that is not a valid challenge;
-// ErrResponseTooLarge, ErrRedirect, or the transport's error, wrapped. No
-// error ever contains the code.
+// ErrResponseTooLarge, ErrRedirect, or the transport's or the context's
+// error, wrapped. No error ever contains the code.
 func (c *Client) CreateCredentialChallengeWithCode(ctx context.Context, kind CredentialKind, code OneTimeCode) (Challenge, error) {
 	if err := ValidateRequest(kind, code); err != nil {
 		return nil, err
 	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
 	body := gen.CreateCredentialChallengeWithCodeJSONRequestBody{CredentialKind: kind, Code: code.reveal()}
-	resp, err := c.api.CreateCredentialChallengeWithCode(ctx, body)
+	for n := 1; ; n++ {
+		ch, retryAfter, err := c.attempt(ctx, body, code)
+		if err == nil || retryAfter < 0 {
+			return ch, err
+		}
+		if n >= c.retry.attempts() {
+			return nil, fmt.Errorf("dfns: giving up after %d attempts: %w", n, err)
+		}
+		wait := c.retry.delay(n, retryAfter)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			return nil, fmt.Errorf("dfns: not retrying, the deadline is sooner than the %v wait: %w", wait, err)
+		}
+		if serr := c.retry.sleep(ctx, wait); serr != nil {
+			return nil, fmt.Errorf("dfns: stopped waiting to retry: %w (after %d attempts: %w)", serr, n, err)
+		}
+	}
+}
+
+// attempt sends the request once. A failure that may be retried comes back
+// with retryAfter >= 0 (the wait the server asked for, or 0); any other
+// outcome with retryAfter < 0.
+func (c *Client) attempt(ctx context.Context, body gen.CreateCredentialChallengeWithCodeJSONRequestBody, code OneTimeCode) (ch Challenge, retryAfter time.Duration, err error) {
+	var written atomic.Bool
+	traced := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteHeaderField: func(string, []string) { written.Store(true) },
+	})
+	resp, err := c.api.CreateCredentialChallengeWithCode(traced, body)
 	if err != nil {
-		return nil, transportError(err, code)
+		if retryableTransportError(err, written.Load()) {
+			return nil, 0, transportError(err, code)
+		}
+		return nil, -1, transportError(err, code)
 	}
 	data, meta, err := c.readBody(resp, code)
-	if err != nil {
-		if errors.Is(err, ErrResponseTooLarge) && (resp.StatusCode < 200 || resp.StatusCode > 299) {
-			// A huge error page still says what went wrong: keep its class.
-			return nil, parseAPIError(resp.StatusCode, resp.Header, nil, code.reveal(), time.Now())
-		}
-		return nil, err
+	failed := resp.StatusCode < 200 || resp.StatusCode > 299
+	if err != nil && !(failed && errors.Is(err, ErrResponseTooLarge)) {
+		return nil, -1, err
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, parseAPIError(resp.StatusCode, resp.Header, data, code.reveal(), time.Now())
+	if failed {
+		// A huge error page (data is nil then) still says what went wrong.
+		apiErr := parseAPIError(resp.StatusCode, resp.Header, data, code.reveal(), c.retry.now())
+		if retryableStatus(resp.StatusCode) {
+			return nil, apiErr.RetryAfter, apiErr
+		}
+		return nil, -1, apiErr
 	}
 	if !isJSON(meta.contentType) {
-		return nil, newDecodeError(meta, data, errors.New("content type is not JSON"))
+		return nil, -1, newDecodeError(meta, data, errors.New("content type is not JSON"))
 	}
 	if c.strict {
-		return parseStrict(data, meta)
+		ch, err = parseStrict(data, meta)
+	} else {
+		ch, err = parseChallenge(data, meta)
 	}
-	return parseChallenge(data, meta)
+	return ch, -1, err
 }
 
 // readBody reads at most maxBody bytes and closes the body.

@@ -113,10 +113,11 @@ func replyJSON(body []byte) http.HandlerFunc {
 	return replyWith(http.StatusOK, "application/json", body)
 }
 
-// newTestClient builds a client for a loopback base URL.
+// newTestClient builds a client for a loopback base URL that makes single
+// attempts (retry_test.go covers retries); opts may replace the policy.
 func newTestClient(t testing.TB, baseURL string, opts ...dfns.Option) *dfns.Client {
 	t.Helper()
-	c, err := dfns.New(append([]dfns.Option{dfns.WithBaseURL(baseURL)}, opts...)...)
+	c, err := dfns.New(append([]dfns.Option{dfns.WithBaseURL(baseURL), dfns.WithRetryPolicy(dfns.NoRetries())}, opts...)...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

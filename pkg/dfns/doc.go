@@ -27,6 +27,15 @@
 // and the default HTTP client has an overall timeout as well as dial, TLS and
 // response-header timeouts.
 //
+// # Retries
+//
+// A call retries only what cannot have reached the server (a refused
+// connection or a DNS failure before anything was written, 429 and 503,
+// honouring Retry-After), with exponential backoff and full jitter, 3
+// attempts in all by default, within the call's timeout. Nothing that may
+// have consumed the single-use code is ever sent again. RetryPolicy's
+// documentation has the whole table; WithRetryPolicy replaces it.
+//
 // # Validation
 //
 // Requests are checked before any I/O. Responses are checked for what the

@@ -22,12 +22,12 @@ const errTestCode = OneTimeCode("H3N-W8R-T2M")
 var errTestAllClasses = []error{ErrBadRequest, ErrUnauthorized, ErrForbidden, ErrNotFound, ErrRateLimited, ErrServer}
 
 // errTestCall serves one answer on a loopback server and redeems errTestCode
-// against it.
+// against it, in a single attempt (retry_test.go covers retries).
 func errTestCall(t *testing.T, handler http.HandlerFunc) error {
 	t.Helper()
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
-	c, err := New(WithBaseURL(srv.URL))
+	c, err := New(WithBaseURL(srv.URL), WithRetryPolicy(NoRetries()))
 	if err != nil {
 		t.Fatal(err)
 	}

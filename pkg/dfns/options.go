@@ -19,6 +19,7 @@ type config struct {
 	maxResponseBytes int64
 	strict           bool
 	userAgent        string
+	retry            RetryPolicy
 }
 
 // Defaults.
@@ -71,9 +72,10 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithTimeout bounds each call of the default HTTP client (default
-// DefaultTimeout). With WithHTTPClient, the caller's client's Timeout applies
-// instead.
+// WithTimeout bounds each call, its retries and their waits included
+// (default DefaultTimeout). A deadline on the call's context, if earlier,
+// wins. With WithHTTPClient, the caller's client's Timeout also bounds each
+// attempt.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
