@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"io"
 	"math"
 	"net/http"
 	"strconv"
@@ -93,7 +94,12 @@ func parseMintBody(body []byte, now time.Time, ttl time.Duration) (time.Time, *a
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil || dec.More() {
+	if err := dec.Decode(&v); err != nil {
+		return time.Time{}, invalidRequest(detail{Rule: ruleJSON})
+	}
+	// Nothing but white space may follow (dec.More would let a stray "]"
+	// or "}" through).
+	if _, err := dec.Token(); err != io.EOF {
 		return time.Time{}, invalidRequest(detail{Rule: ruleJSON})
 	}
 	m, ok := v.(map[string]any)

@@ -1,0 +1,82 @@
+package soak
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Defaults of Config.
+const (
+	// DefaultClients is the number of concurrent workers.
+	DefaultClients = 64
+	// DefaultDuration is how long the workers run.
+	DefaultDuration = 30 * time.Second
+	// DefaultMaxRequests bounds the HTTP requests of a run when
+	// Config.MaxRequests is zero.
+	DefaultMaxRequests = 10_000_000
+)
+
+// Limits of Config, so that a typo cannot start an unbounded run.
+const (
+	maxClients  = 4096
+	maxDuration = time.Hour
+)
+
+// Tuning of the workers.
+const (
+	// reuseEvery: one iteration in reuseEvery redeems its code twice.
+	reuseEvery = 10
+	// requestTimeout bounds each request. Requests are not tied to the
+	// run's deadline: one cut short would leave its code unconsumed.
+	requestTimeout = 10 * time.Second
+	// maxFailures is how many failure descriptions a Report keeps.
+	maxFailures = 10
+	// settleTime is how long Run waits for idle goroutines to exit.
+	settleTime = 2 * time.Second
+	// goroutineSlack is the growth in goroutines Check tolerates.
+	goroutineSlack = 4
+	// heapSlack is the growth in heap from before the sandbox started to
+	// after it closed that Check tolerates (sync.Pool caches, buffers of
+	// the runtime and net/http).
+	heapSlack = 16 << 20
+)
+
+// Config is what a run does. The zero value runs DefaultClients workers for
+// DefaultDuration.
+type Config struct {
+	// Clients is the number of concurrent workers, each with its own
+	// dfns.Client (sharing the server's HTTP client); default
+	// DefaultClients.
+	Clients int
+	// Duration bounds the run: no worker starts an iteration after it;
+	// default DefaultDuration.
+	Duration time.Duration
+	// MaxRequests bounds the HTTP requests of the run (a second redemption
+	// counts as one); default DefaultMaxRequests.
+	MaxRequests int64
+}
+
+// withDefaults fills the zero fields and checks the others.
+func (c Config) withDefaults() (Config, error) {
+	if c.Clients == 0 {
+		c.Clients = DefaultClients
+	}
+	if c.Duration == 0 {
+		c.Duration = DefaultDuration
+	}
+	if c.MaxRequests == 0 {
+		c.MaxRequests = DefaultMaxRequests
+	}
+	var errs []error
+	if c.Clients < 0 || c.Clients > maxClients {
+		errs = append(errs, fmt.Errorf("soak: Clients %d: want 1 to %d", c.Clients, maxClients))
+	}
+	if c.Duration < 0 || c.Duration > maxDuration {
+		errs = append(errs, fmt.Errorf("soak: Duration %v: want at most %v", c.Duration, maxDuration))
+	}
+	if c.MaxRequests < 0 {
+		errs = append(errs, fmt.Errorf("soak: MaxRequests %d: want a positive number", c.MaxRequests))
+	}
+	return c, errors.Join(errs...)
+}
