@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/dfnskit/dfns-go/pkg/credential"
 	"github.com/dfnskit/dfns-go/pkg/dfns"
 	"github.com/dfnskit/dfns-go/pkg/dfnstest"
 )
@@ -15,7 +16,9 @@ var demoKinds = dfns.CredentialKinds()
 func runDemo(ctx context.Context, e env, args []string) int {
 	fs := newFlagSet(e, "demo", "demo [--seed N]",
 		"Starts the sandbox in-process on loopback, mints a one-time code per credential\n"+
-			"kind, redeems each through pkg/dfns, and prints the challenges. Needs no network.")
+			"kind, redeems each through pkg/dfns, and prints the challenges; then runs the whole\n"+
+			"flow for a Key credential (init, attestation, verify) and prints the credential.\n"+
+			"Needs no network.")
 	seed := fs.Uint64("seed", 0, "make the sandbox's ids, users and challenges deterministic (0: random)")
 	if code := parseFlags(fs, e, args); code >= 0 {
 		return code
@@ -54,6 +57,55 @@ func runDemo(ctx context.Context, e env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "Redeeming a used code again is refused: %v\n", err)
 	fmt.Fprintf(e.stdout, "\nEvery challenge passed strict validation against the vendored spec.\n")
-	fmt.Fprintln(e.stdout, "Next: sign the challenge with the new credential and finalize with the challengeIdentifier.")
+	if code := demoKeyFlow(ctx, e, srv, client); code != exitOK {
+		return code
+	}
+	return exitOK
+}
+
+// demoKeyFlow shows the whole flow for a Key credential: init, the
+// attestation, verify, and the credential.
+func demoKeyFlow(ctx context.Context, e env, srv *dfnstest.Server, client *dfns.Client) int {
+	fail := func(step string, err error) int {
+		fmt.Fprintf(e.stderr, "dfns demo: %s: %v\n", step, err)
+		return exitCodeFor(err)
+	}
+	fmt.Fprintln(e.stdout, "\nThe whole flow for a Key credential:")
+	code := srv.MintCode()
+	fmt.Fprintf(e.stdout, "1. init:   redeem a one-time code %v for a Key challenge (POST /auth/credentials/code/init)\n", code)
+	ch, err := client.CreateCredentialChallengeWithCode(ctx, dfns.CredentialKindKey, code)
+	if err != nil {
+		return fail("init", err)
+	}
+	kc, ok := ch.(*dfns.KeyChallenge)
+	if !ok {
+		fmt.Fprintf(e.stderr, "dfns demo: init answered a %T\n", ch)
+		return exitFailure
+	}
+	fmt.Fprintf(e.stdout, "          challenge %s for %s\n", kc.Challenge, kc.User().Name)
+	key, err := credential.NewKey(credential.AlgorithmES256)
+	if err != nil {
+		return fail("new key", err)
+	}
+	att, err := credential.AttestKeyChallenge(kc, key)
+	if err != nil {
+		return fail("attest", err)
+	}
+	fmt.Fprintf(e.stdout, "2. attest: a new ES256 key signs the challenge (credId %s)\n", att.CredentialInfo.CredID)
+	req := att.VerifyRequest("demo laptop")
+	cred, err := client.CreateCredentialWithCode(ctx, req)
+	if err != nil {
+		return fail("verify", err)
+	}
+	fmt.Fprintln(e.stdout, "3. verify: the sandbox checks the attestation and registers the credential (POST /auth/credentials/code/verify)")
+	printCredential(e.stdout, cred)
+	// The challenge is single-use: verifying it again is refused.
+	_, err = client.CreateCredentialWithCode(ctx, req)
+	if err == nil {
+		fmt.Fprintln(e.stderr, "dfns demo: the sandbox accepted a used challenge")
+		return exitFailure
+	}
+	fmt.Fprintf(e.stdout, "Verifying the same challenge again is refused: %v\n", err)
+	fmt.Fprintln(e.stdout, "`dfns register` does all of this in one command, and keeps the key in a 0600 file.")
 	return exitOK
 }

@@ -13,24 +13,26 @@ const (
 	exitOK          = 0
 	exitFailure     = 1 // anything not classified below
 	exitUsage       = 2 // bad flags or arguments
-	exitInvalid     = 3 // bad input, caught before any request (kind, code)
+	exitInvalid     = 3 // bad input, caught before any request (kind, code, password, output file)
 	exitRejected    = 4 // the API refused the request (4xx but 429)
 	exitRateLimited = 5 // 429: retry later
 	exitServer      = 6 // 5xx
 	exitNetwork     = 7 // connection, TLS, timeout or redirect refused
-	exitBadResponse = 8 // the API answered something that is not a valid challenge
+	exitBadResponse = 8 // the API answered something that is not a valid challenge or credential
 )
 
 const exitCodesHelp = `Exit codes:
   0  success
   1  unexpected failure
   2  bad flags or arguments
-  3  invalid input, caught before any request (kind, missing code)
-  4  the API refused the request (4xx: e.g. unknown, used or expired code)
+  3  invalid input, caught before any request (kind, missing code or password,
+     an output file that exists)
+  4  the API refused the request (4xx: e.g. unknown, used or expired code or
+     challenge, an attestation the API does not accept)
   5  rate limited (429): retry after the delay the API gave
   6  server error (5xx)
   7  network failure: connection, TLS, timeout, redirect refused
-  8  the API's answer is not a valid challenge`
+  8  the API's answer is not a valid challenge or credential`
 
 // exitCodeFor classifies an error from pkg/dfns.
 func exitCodeFor(err error) int {

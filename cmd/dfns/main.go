@@ -2,6 +2,8 @@
 // offline sandbox.
 //
 //	dfns init --kind Key --code -       redeem a one-time code for a challenge
+//	dfns register --kind Key --name N --out key.pem --code -
+//	                                    the whole flow: register a key credential
 //	dfns sandbox [--addr 127.0.0.1:0]   serve the sandbox until interrupted
 //	dfns demo                           the whole job against an in-process sandbox
 //	dfns version
@@ -37,6 +39,7 @@ type command struct {
 
 var commands = []command{
 	{"init", "redeem a one-time code for a credential challenge", runInit},
+	{"register", "register a key credential from a one-time code (init, attest, verify)", runRegister},
 	{"sandbox", "serve the offline sandbox until SIGINT/SIGTERM", runSandbox},
 	{"demo", "run the flow for every kind against an in-process sandbox", runDemo},
 	{"version", "print the version", runVersion},

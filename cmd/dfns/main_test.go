@@ -90,6 +90,9 @@ func TestDemo(t *testing.T) {
 	if !strings.Contains(r.stdout, "is refused") {
 		t.Errorf("demo did not show the used code refused:\n%s", r.stdout)
 	}
+	if !strings.Contains(r.stdout, `Registered Key credential "demo laptop"`) || !strings.Contains(r.stdout, "Verifying the same challenge again is refused") {
+		t.Errorf("demo did not show the whole Key flow:\n%s", r.stdout)
+	}
 	if strings.Count(r.stdout, "[REDACTED]") < len(demoKinds) {
 		t.Errorf("demo printed codes instead of redacting them:\n%s", r.stdout)
 	}
@@ -247,8 +250,13 @@ func TestHelpAndVersion(t *testing.T) {
 			t.Errorf("%s --help: exit %d, stdout %q", c.name, r.exit, r.stdout)
 		}
 	}
-	if r := runBinary(t, "", nil, "init", "--help"); !strings.Contains(r.stdout, "Exit codes:") {
-		t.Errorf("init --help does not document the exit codes:\n%s", r.stdout)
+	for _, c := range []string{"init", "register"} {
+		if r := runBinary(t, "", nil, c, "--help"); !strings.Contains(r.stdout, "Exit codes:") {
+			t.Errorf("%s --help does not document the exit codes:\n%s", c, r.stdout)
+		}
+	}
+	if r := runBinary(t, "", nil, "register", "--help"); !strings.Contains(r.stdout, "0600") || !strings.Contains(r.stdout, "DFNS_PASSWORD") {
+		t.Errorf("register --help does not document --out and the password:\n%s", r.stdout)
 	}
 	r := runBinary(t, "", nil, "version")
 	if r.exit != 0 || !strings.HasPrefix(r.stdout, "dfns "+dfns.Version) {

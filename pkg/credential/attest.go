@@ -20,18 +20,10 @@ import (
 
 // CredentialInfo is the credentialInfo of a verify request
 // (POST /auth/credentials/code/verify) for the Key, PasswordProtectedKey,
-// RecoveryKey and Fido2 kinds. Every field is base64url without padding.
-type CredentialInfo struct {
-	// CredID is the credential id: random for Key and PasswordProtectedKey,
-	// SHA-256 of the encrypted private key for RecoveryKey, the WebAuthn
-	// credential id for Fido2.
-	CredID string `json:"credId"`
-	// ClientData is the client data JSON, base64url.
-	ClientData string `json:"clientData"`
-	// AttestationData is the attestation JSON (key kinds) or the CBOR
-	// attestation object (Fido2), base64url.
-	AttestationData string `json:"attestationData"`
-}
+// RecoveryKey and Fido2 kinds: CredID, ClientData and AttestationData, every
+// field base64url without padding. It is dfns.CredentialInfo, so that an
+// answer goes into a dfns.VerifyRequest as it is.
+type CredentialInfo = dfns.CredentialInfo
 
 // Attestation is an answered key challenge: what the verify request needs,
 // and the secrets the user must keep.

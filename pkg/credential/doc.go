@@ -6,11 +6,19 @@
 //
 // # Use
 //
-// Key (a key pair the caller holds; any crypto.Signer, HSM or KMS included):
+// The whole flow in one call (init, the attestation, verify), for a Key,
+// PasswordProtectedKey or RecoveryKey credential:
+//
+//	cred, key, err := credential.RegisterKeyCredential(ctx, client, code, "laptop", credential.AlgorithmES256)
+//	reg, err := credential.Register(ctx, client, code, credential.RegisterOptions{
+//		Kind: dfns.CredentialKindRecoveryKey, Name: "backup"}) // show reg.RecoveryCode once
+//
+// Step by step, Key (a key pair the caller holds; any crypto.Signer, HSM or
+// KMS included):
 //
 //	key, _ := credential.NewKey(credential.AlgorithmES256)
 //	att, err := credential.AttestKeyChallenge(ch.(*dfns.KeyChallenge), key)
-//	// send att.CredentialInfo; keep key
+//	cred, err := client.CreateCredentialWithCode(ctx, att.VerifyRequest("laptop")) // keep key
 //
 // PasswordProtectedKey (Dfns stores the key encrypted with the password):
 //

@@ -29,14 +29,14 @@ type errorEnvelope struct {
 // code, or "" when there is none). It never fails: a body that is not the
 // envelope gives an APIError with the status text as its message.
 func ParseAPIError(status int, header http.Header, body []byte, secret OneTimeCode) *APIError {
-	return parseAPIError(status, header, body, secret.reveal(), time.Now())
+	return parseAPIError(status, header, body, secrets{secret.reveal()}, time.Now())
 }
 
-func parseAPIError(status int, header http.Header, body []byte, secret string, now time.Time) *APIError {
+func parseAPIError(status int, header http.Header, body []byte, secret secrets, now time.Time) *APIError {
 	e := &APIError{StatusCode: status}
 	for _, h := range requestIDHeaders {
 		if v := header.Get(h); v != "" {
-			e.RequestID = scrub(v, secret)
+			e.RequestID = secret.scrub(v)
 			break
 		}
 	}
@@ -64,13 +64,13 @@ func parseAPIError(status int, header http.Header, body []byte, secret string, n
 // jsonText renders a JSON value as text, redacted: a string unquoted,
 // anything else as its JSON after scrubJSON (so that an escaped echo of the
 // secret inside an object or array cannot pass).
-func jsonText(raw json.RawMessage, secret string) string {
+func jsonText(raw json.RawMessage, secret secrets) string {
 	if len(raw) == 0 || string(raw) == "null" {
 		return ""
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return scrub(s, secret)
+		return secret.scrub(s)
 	}
 	return string(scrubJSON(raw, secret))
 }
@@ -79,18 +79,18 @@ func jsonText(raw json.RawMessage, secret string) string {
 // decoding, so that escapes like \u0041 cannot hide it. Numbers are decoded
 // as json.Number: as float64 a large number would lose digits, and an
 // all-digit code echoed as a number could not be found.
-func scrubJSON(raw json.RawMessage, secret string) []byte {
+func scrubJSON(raw json.RawMessage, secret secrets) []byte {
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if dec.Decode(&v) != nil {
-		return []byte(scrub(string(raw), secret))
+		return []byte(secret.scrub(string(raw)))
 	}
 	out, err := json.Marshal(scrubValue(v, secret))
 	if err != nil {
 		return nil
 	}
-	if secret != "" && bytes.Contains(out, []byte(secret)) {
+	if secret.in(string(out)) {
 		// Whatever token still spells it (a literal, a number's exponent
 		// form), nothing of the value is worth the secret.
 		return []byte(`"` + redacted + `"`)
@@ -98,10 +98,10 @@ func scrubJSON(raw json.RawMessage, secret string) []byte {
 	return out
 }
 
-func scrubValue(v any, secret string) any {
+func scrubValue(v any, secret secrets) any {
 	switch v := v.(type) {
 	case string:
-		return scrub(v, secret)
+		return secret.scrub(v)
 	case []any:
 		for i := range v {
 			v[i] = scrubValue(v[i], secret)
@@ -110,12 +110,12 @@ func scrubValue(v any, secret string) any {
 	case map[string]any:
 		m := make(map[string]any, len(v))
 		for k, x := range v {
-			m[scrub(k, secret)] = scrubValue(x, secret)
+			m[secret.scrub(k)] = scrubValue(x, secret)
 		}
 		return m
 	case json.Number:
 		// A number cannot hold "[REDACTED]": the whole number becomes it.
-		if secret != "" && strings.Contains(string(v), secret) {
+		if secret.in(string(v)) {
 			return redacted
 		}
 	}

@@ -14,13 +14,15 @@ import (
 	"time"
 
 	"github.com/dfnskit/dfns-go/gen"
+	"github.com/dfnskit/dfns-go/gen/flow"
 )
 
 // Client calls the Dfns "Create Credential With Code" endpoints. It needs no
 // API token: the one-time code is the credential. A Client is safe for
 // concurrent use; create one and reuse it.
 type Client struct {
-	api       *gen.Client
+	api       *gen.Client  // init, from the vendored openapi.yaml
+	flow      *flow.Client // verify and mint, from openapi.flow.yaml
 	http      *http.Client
 	baseURL   string
 	maxBody   int64
@@ -62,6 +64,11 @@ func New(opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c.api = api
+	fc, err := flow.NewClient(c.baseURL, flow.WithHTTPClient(hc), flow.WithRequestEditorFn(c.setHeaders))
+	if err != nil {
+		return nil, err
+	}
+	c.flow = fc
 	return c, nil
 }
 
@@ -112,23 +119,54 @@ func (c *Client) CreateCredentialChallengeWithCode(ctx context.Context, kind Cre
 	if err := ValidateRequest(kind, code); err != nil {
 		return nil, err
 	}
+	body := gen.CreateCredentialChallengeWithCodeJSONRequestBody{CredentialKind: kind, Code: code.reveal()}
+	return do(ctx, c, call[Challenge]{
+		send: func(ctx context.Context) (*http.Response, error) {
+			return c.api.CreateCredentialChallengeWithCode(ctx, body)
+		},
+		decode: func(data []byte, meta *responseMeta) (Challenge, error) {
+			if c.strict {
+				return parseStrict(data, meta)
+			}
+			return parseChallenge(data, meta)
+		},
+		secrets: secrets{code.reveal()},
+	})
+}
+
+// call is one endpoint's part of a request: send it once, read a 2xx body,
+// and the secrets no error may repeat. Every endpoint goes through do, so
+// they share the timeout, the retry policy, the body limit and the error
+// mapping.
+type call[T any] struct {
+	send    func(ctx context.Context) (*http.Response, error)
+	decode  func(data []byte, meta *responseMeta) (T, error)
+	secrets secrets
+	// secretBody says a 2xx body is itself a secret (a minted code): a
+	// DecodeError then has no snippet.
+	secretBody bool
+}
+
+// do runs a call within the client's timeout, retrying the attempts the
+// RetryPolicy allows: only those that cannot have reached the server.
+func do[T any](ctx context.Context, c *Client, cl call[T]) (T, error) {
+	var zero T
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	body := gen.CreateCredentialChallengeWithCodeJSONRequestBody{CredentialKind: kind, Code: code.reveal()}
 	for n := 1; ; n++ {
-		ch, retryAfter, err := c.attempt(ctx, body, code)
+		v, retryAfter, err := attempt(ctx, c, cl)
 		if err == nil || retryAfter < 0 {
-			return ch, err
+			return v, err
 		}
 		if n >= c.retry.attempts() {
-			return nil, fmt.Errorf("dfns: giving up after %d attempts: %w", n, err)
+			return zero, fmt.Errorf("dfns: giving up after %d attempts: %w", n, err)
 		}
 		wait := c.retry.delay(n, retryAfter)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-			return nil, fmt.Errorf("dfns: not retrying, the deadline is sooner than the %v wait: %w", wait, err)
+			return zero, fmt.Errorf("dfns: not retrying, the deadline is sooner than the %v wait: %w", wait, err)
 		}
 		if serr := c.retry.sleep(ctx, wait); serr != nil {
-			return nil, fmt.Errorf("dfns: stopped waiting to retry: %w (after %d attempts: %w)", serr, n, err)
+			return zero, fmt.Errorf("dfns: stopped waiting to retry: %w (after %d attempts: %w)", serr, n, err)
 		}
 	}
 }
@@ -136,46 +174,46 @@ func (c *Client) CreateCredentialChallengeWithCode(ctx context.Context, kind Cre
 // attempt sends the request once. A failure that may be retried comes back
 // with retryAfter >= 0 (the wait the server asked for, or 0); any other
 // outcome with retryAfter < 0.
-func (c *Client) attempt(ctx context.Context, body gen.CreateCredentialChallengeWithCodeJSONRequestBody, code OneTimeCode) (ch Challenge, retryAfter time.Duration, err error) {
+func attempt[T any](ctx context.Context, c *Client, cl call[T]) (v T, retryAfter time.Duration, err error) {
 	var written atomic.Bool
 	traced := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		WroteHeaderField: func(string, []string) { written.Store(true) },
 	})
-	resp, err := c.api.CreateCredentialChallengeWithCode(traced, body)
+	resp, err := cl.send(traced)
 	if err != nil {
 		if retryableTransportError(err, written.Load()) {
-			return nil, 0, transportError(err, code)
+			return v, 0, transportError(err, cl.secrets)
 		}
-		return nil, -1, transportError(err, code)
+		return v, -1, transportError(err, cl.secrets)
 	}
-	data, meta, err := c.readBody(resp, code)
-	failed := resp.StatusCode < 200 || resp.StatusCode > 299
-	if err != nil && !(failed && errors.Is(err, ErrResponseTooLarge)) {
-		return nil, -1, err
+	data, meta, err := c.readBody(resp, cl.secrets, cl.secretBody)
+	if err != nil && !(failed(resp.StatusCode) && errors.Is(err, ErrResponseTooLarge)) {
+		return v, -1, err
 	}
-	if failed {
+	if failed(resp.StatusCode) {
 		// A huge error page (data is nil then) still says what went wrong.
-		apiErr := parseAPIError(resp.StatusCode, resp.Header, data, code.reveal(), c.retry.now())
+		apiErr := parseAPIError(resp.StatusCode, resp.Header, data, cl.secrets, c.retry.now())
 		if retryableStatus(resp.StatusCode) {
-			return nil, apiErr.RetryAfter, apiErr
+			return v, apiErr.RetryAfter, apiErr
 		}
-		return nil, -1, apiErr
+		return v, -1, apiErr
 	}
 	if !isJSON(meta.contentType) {
-		return nil, -1, newDecodeError(meta, data, errors.New("content type is not JSON"))
+		return v, -1, newDecodeError(meta, data, errors.New("content type is not JSON"))
 	}
-	if c.strict {
-		ch, err = parseStrict(data, meta)
-	} else {
-		ch, err = parseChallenge(data, meta)
-	}
-	return ch, -1, err
+	v, err = cl.decode(data, meta)
+	return v, -1, err
 }
 
-// readBody reads at most maxBody bytes and closes the body.
-func (c *Client) readBody(resp *http.Response, code OneTimeCode) ([]byte, *responseMeta, error) {
+// failed reports whether a status is not 2xx.
+func failed(status int) bool { return status < 200 || status > 299 }
+
+// readBody reads at most maxBody bytes and closes the body. With
+// secretBody, a 2xx body never reaches a DecodeError's snippet.
+func (c *Client) readBody(resp *http.Response, ss secrets, secretBody bool) ([]byte, *responseMeta, error) {
 	defer resp.Body.Close()
-	meta := &responseMeta{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), secret: code.reveal()}
+	meta := &responseMeta{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), secrets: ss,
+		noSnippet: secretBody && !failed(resp.StatusCode)}
 	if resp.ContentLength > c.maxBody {
 		return nil, meta, fmt.Errorf("%w: %d bytes announced, limit %d", ErrResponseTooLarge, resp.ContentLength, c.maxBody)
 	}
@@ -186,7 +224,7 @@ func (c *Client) readBody(resp *http.Response, code OneTimeCode) ([]byte, *respo
 	}
 	if err != nil {
 		// A truncated body (connection closed before Content-Length bytes).
-		return nil, meta, newDecodeError(meta, buf.Bytes(), fmt.Errorf("reading body: %w", scrubErr(err, code)))
+		return nil, meta, newDecodeError(meta, buf.Bytes(), fmt.Errorf("reading body: %w", scrubErr(err, ss)))
 	}
 	return buf.Bytes(), meta, nil
 }
@@ -210,25 +248,25 @@ func isJSON(contentType string) bool {
 }
 
 // transportError wraps a transport error: redirects become ErrRedirect, and
-// the code is scrubbed from the message (it is never in a URL, but the
+// the secrets are scrubbed from the message (they are never in a URL, but the
 // guarantee is cheap).
-func transportError(err error, code OneTimeCode) error {
+func transportError(err error, ss secrets) error {
 	if errors.Is(err, ErrRedirect) {
 		return fmt.Errorf("dfns: the server redirected the request: %w", ErrRedirect)
 	}
-	return fmt.Errorf("dfns: request failed: %w", scrubErr(err, code))
+	return fmt.Errorf("dfns: request failed: %w", scrubErr(err, ss))
 }
 
-// scrubErr keeps err (for errors.Is/As) when its message does not hold the
-// code, and replaces the message otherwise.
-func scrubErr(err error, code OneTimeCode) error {
-	if code.IsZero() || !strings.Contains(err.Error(), code.reveal()) {
+// scrubErr keeps err (for errors.Is/As) when its message holds none of the
+// secrets, and replaces the message otherwise.
+func scrubErr(err error, ss secrets) error {
+	if !ss.in(err.Error()) {
 		return err
 	}
-	return &scrubbedError{msg: scrub(err.Error(), code.reveal()), err: err}
+	return &scrubbedError{msg: ss.scrub(err.Error()), err: err}
 }
 
-// scrubbedError is an error whose message had the code in it.
+// scrubbedError is an error whose message had a secret in it.
 type scrubbedError struct {
 	msg string
 	err error
@@ -237,5 +275,5 @@ type scrubbedError struct {
 func (e *scrubbedError) Error() string { return e.msg }
 
 // Unwrap deliberately returns nothing: a caller printing the chain would see
-// the code again. Is still answers for the wrapped error's classes.
+// the secret again. Is still answers for the wrapped error's classes.
 func (e *scrubbedError) Is(target error) bool { return errors.Is(e.err, target) }

@@ -118,6 +118,10 @@ const (
 	RuleMinLength = "minLength" // the string is too short
 	RuleMaxLength = "maxLength" // the string is too long
 	RulePattern   = "pattern"   // the string does not match the pattern
+	RuleFormat    = "format"    // the string is not of its format (date-time)
+	// RuleAdditionalProperties: a request field the credential kind does not
+	// take is set (the server refuses unknown members).
+	RuleAdditionalProperties = "additionalProperties"
 )
 
 // ValidationError says which field of a request or response broke which
@@ -126,7 +130,8 @@ type ValidationError struct {
 	// In is "request" or "response".
 	In string
 	// Path is the field as a JSON pointer ("/excludeCredentials/0/id"); empty
-	// for the document itself. The default validation reports type errors
+	// for the document itself; a header's name for a header
+	// ("Authorization", CreateCredentialCode's token). The default validation reports type errors
 	// inside arrays without the index ("/pubKeyCredParams/alg"), as
 	// encoding/json does; strict validation always has it.
 	Path string
@@ -202,7 +207,10 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 type responseMeta struct {
 	status      int
 	contentType string
-	secret      string
+	secrets     secrets
+	// noSnippet keeps the body out of DecodeError: the body of a mint
+	// answer holds a new one-time code.
+	noSnippet bool
 }
 
 // newDecodeError builds a DecodeError whose snippet never holds the code.
@@ -211,8 +219,11 @@ func newDecodeError(m *responseMeta, body []byte, err error) *DecodeError {
 	s := string(body)
 	if m != nil {
 		// The Content-Type header is the server's too: it may echo the code.
-		e.StatusCode, e.ContentType = m.status, scrub(m.contentType, m.secret)
-		s = scrub(s, m.secret)
+		e.StatusCode, e.ContentType = m.status, m.secrets.scrub(m.contentType)
+		s = m.secrets.scrub(s)
+		if m.noSnippet {
+			s = ""
+		}
 	}
 	// Make the text valid before cutting it, and cut on a rune boundary:
 	// replacing invalid bytes after the cut could triple the snippet's size,
@@ -230,10 +241,28 @@ func newDecodeError(m *responseMeta, body []byte, err error) *DecodeError {
 	return e
 }
 
-// scrub replaces every occurrence of secret in s.
-func scrub(s, secret string) string {
-	if secret == "" {
-		return s
+// secrets are the strings of a request that no error may repeat: the
+// one-time code (init); the challengeIdentifier and a deprecated password or
+// OTP code (verify); the bearer token and user-action signature (mint).
+// Empty strings are ignored.
+type secrets []string
+
+// scrub replaces every occurrence of every secret in s.
+func (ss secrets) scrub(s string) string {
+	for _, secret := range ss {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, redacted)
+		}
 	}
-	return strings.ReplaceAll(s, secret, redacted)
+	return s
+}
+
+// in reports whether s contains any of the secrets.
+func (ss secrets) in(s string) bool {
+	for _, secret := range ss {
+		if secret != "" && strings.Contains(s, secret) {
+			return true
+		}
+	}
+	return false
 }

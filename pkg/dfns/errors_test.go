@@ -365,7 +365,7 @@ func TestDecodeErrorSnippet(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			meta := &responseMeta{status: 200, contentType: "text/html", secret: errTestCode.reveal()}
+			meta := &responseMeta{status: 200, contentType: "text/html", secrets: secrets{errTestCode.reveal()}}
 			e := newDecodeError(meta, []byte(tt.body), cause)
 			if tt.want != "" && e.Snippet != tt.want {
 				t.Errorf("Snippet = %q, want %q", e.Snippet, tt.want)

@@ -166,8 +166,10 @@ func newHygieneClient(t *testing.T, base string, hc *http.Client, p dfns.RetryPo
 
 // chainGoString and chainText print every error of the chain, as a
 // debugging helper walking Unwrap would.
-func chainGoString(err error) string { return walkChain(err, func(e error) string { return fmt.Sprintf("%#v", e) }) }
-func chainText(err error) string     { return walkChain(err, func(e error) string { return e.Error() }) }
+func chainGoString(err error) string {
+	return walkChain(err, func(e error) string { return fmt.Sprintf("%#v", e) })
+}
+func chainText(err error) string { return walkChain(err, func(e error) string { return e.Error() }) }
 
 func walkChain(err error, show func(error) string) string {
 	var b strings.Builder

@@ -101,7 +101,8 @@ func WithMaxResponseBytes(n int64) Option {
 // WithStrictValidation makes the client enforce every constraint of the spec
 // on responses (required fields including the deprecated
 // temporaryAuthenticationToken, types, enums, the cr- id pattern and
-// lengths); unknown kinds become errors. By default the client checks only
+// lengths), and every field of openapi.flow.yaml's Credential on verify's
+// answers; unknown kinds become errors. By default the client checks only
 // what the flow needs, so that Dfns can evolve without breaking callers.
 func WithStrictValidation() Option {
 	return func(c *config) error {

@@ -12,9 +12,11 @@ import (
 )
 
 // RetryPolicy says which failed attempts of a call are tried again, and how
-// long to wait first. A one-time code is single-use: a request that may have
-// reached the server is never sent again, since a replay would turn a
-// success into a confusing 401. The policy, for each outcome of an attempt:
+// long to wait first. It applies to every call of a Client (init, verify,
+// mint). A one-time code (init) and a challenge (verify) are single-use: a
+// request that may have reached the server is never sent again, since a
+// replay would turn a success into a confusing 401. The policy, for each
+// outcome of an attempt:
 //
 //	outcome of the attempt                       retried?
 //	-------------------------------------------  -------------------------------

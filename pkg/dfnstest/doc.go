@@ -12,6 +12,8 @@
 //		t.Fatal(err)
 //	}
 //	ch, err := c.CreateCredentialChallengeWithCode(ctx, dfns.CredentialKindKey, srv.MintCode())
+//	// or the whole flow, init, attestation and verify:
+//	cred, key, err := credential.RegisterKeyCredential(ctx, c, srv.MintCode(), "laptop", credential.AlgorithmES256)
 //
 // New returns a Sandbox without a listener, whose Handler mounts in a server
 // of one's own; NewServer and NewTLSServer start one on loopback, like
@@ -28,9 +30,47 @@
 // temporaryAuthenticationToken) that is an HS256 JWT signed with the
 // sandbox's own key, whose claims name the code by its id, never by its
 // value. A code is single-use: of concurrent inits with the same code,
-// exactly one succeeds (WithReinit makes codes reusable until they expire).
+// exactly one succeeds (WithReinit makes codes reusable until a verify
+// consumes one of their challenges). pubKeyCredParams offers ES256 (-7) and
+// RS256 (-257), and for Key also EdDSA (-8), which Dfns does not list but
+// pkg/credential signs.
 //
-// POST /auth/credentials/code, not in the vendored spec yet, mints a code:
+// POST /auth/credentials/code/verify, described by the project's own
+// openapi.flow.yaml (not vendored), is served by an implementation of the
+// generated gen/flowserver StrictServerInterface. It finalizes the flow:
+//
+//   - the challengeIdentifier must be one the sandbox issued (its HS256
+//     signature), unexpired (five minutes after init, on the sandbox's
+//     clock), unused, and of the request's credentialKind;
+//   - Key, PasswordProtectedKey and RecoveryKey: credentialInfo must pass
+//     pkg/credential's VerifyKeyAttestation against the challenge issued
+//     (client data of type key.create with that challenge, a signature by
+//     the public key sent); PasswordProtectedKey and RecoveryKey keys must
+//     be P-256, and their encryptedPrivateKey (required for the first,
+//     optional for the second) must be well-formed: base64 of
+//     {"key","iv"}, both base64 (the sandbox cannot open it without the
+//     password);
+//   - Fido2: credentialInfo must pass VerifyFido2Attestation with the
+//     sandbox's relying party id (WithRelyingParty) and the origin
+//     https://<rp id>, the only origin the sandbox accepts; the
+//     authenticator must have verified the user (the challenges require
+//     it). Both challenge forms (the browser's and the mobile SDKs') pass;
+//   - Password and Totp (deprecated): any non-empty password or otpCode is
+//     accepted; nothing is checked.
+//
+// Then, atomically, the challenge is consumed (of concurrent verifies of one
+// challenge exactly one succeeds) and the credential is stored in memory
+// and answered: kind, credentialId (the credId sent; a random one for
+// Password and Totp), credentialUuid (a new cr- id), dateCreated (the
+// sandbox's clock, milliseconds), isActive true, name, publicKey (SPKI PEM;
+// "" for Password and Totp), relyingPartyId and origin (https://<rp id>).
+// Credentials lists what was registered. A Fido2 credential joins the
+// excludeCredentials of its user's next Fido2 challenges. A refused verify
+// consumes nothing: the client may fix its answer and verify again until
+// the challenge expires.
+//
+// POST /auth/credentials/code, not in the vendored spec (openapi.flow.yaml
+// describes it) and served by hand, mints a code:
 // it takes an optional {"expiration": ISO-8601 string or Unix seconds}
 // (default now + WithCodeTTL, one minute; it must be in the future and at
 // most 24 hours ahead) and answers {"code": "XXX-XXX-XXX", "expiration":
@@ -45,10 +85,12 @@
 // spec embedded in gen/server (additionalProperties: false included), and
 // every 200 answer of init is validated before it is sent: an answer that
 // breaks the spec is a bug of the sandbox, answered as a 500
-// "sandbox_invalid_response" and logged at error level. The schemas are
-// walked by kin-openapi's built-in validator, never compiled per request
-// (see validate.go). The other answers (the error envelopes, the mint
-// answer) are not in the vendored spec and are built from fixed Go types.
+// "sandbox_invalid_response" and logged at error level. Verify's requests
+// and 200 answers are validated the same way against openapi.flow.yaml
+// (embedded in gen/flowserver). The schemas are walked by kin-openapi's
+// built-in validator, never compiled per request (see validate.go). The
+// other answers (the error envelopes, the mint answer) are built from fixed
+// Go types.
 // An answer a fault tampers with is validated before the tampering.
 // WithoutValidation turns validation off, for benchmarks.
 //
@@ -63,16 +105,35 @@
 // Schema rule, or "json" for malformed JSON); no answer, record or log line
 // ever repeats a value of the request.
 //
-//	200  init: the challenge; mint: the code
+//	200  init: the challenge; verify: the credential; mint: the code
 //	400  request_invalid: empty body, malformed JSON, a wrong type, an
 //	     unknown credentialKind, a missing field, an extra property, a bad
-//	     expiration (mint); sandbox_fault_invalid: a bad fault header
+//	     expiration (mint), a malformed encryptedPrivateKey (verify, rule
+//	     "format"); sandbox_fault_invalid: a bad fault header
+//	400  credential_kind_mismatch (verify): credentialKind is not the kind
+//	     the challenge was issued for (detail /credentialKind "const")
+//	400  attestation_invalid (verify): the credentialInfo does not answer
+//	     the challenge; one detail names the field and the check:
+//	     /credentialInfo/clientData "type" (not key.create or
+//	     webauthn.create), "challenge" (another challenge), "origin";
+//	     /credentialInfo/attestationData "signature" (a signature by
+//	     another key, or client data altered after signing), "publicKey" (a
+//	     key the kind does not take), "rpId", "userVerification";
+//	     /credentialInfo "format" (undecodable)
 //	401  code_invalid: an unknown, used or expired code (the answer does not
 //	     say which; Request.Reason and the log do); unauthorized: mint
 //	     without a bearer token
+//	401  challenge_invalid (verify): a challengeIdentifier that is forged or
+//	     from another sandbox, expired, unknown, already used (a replay), or
+//	     whose reusable code another verify consumed; the answer does not
+//	     say which, Request.Reason does ("challenge identifier invalid",
+//	     "challenge expired", "challenge unknown", "challenge already used",
+//	     "code already used by another verify")
 //	404  not_found: any other path
 //	405  method_not_allowed: a method other than POST on a known path, with
 //	     "Allow: POST"
+//	409  credential_exists (verify): a credential with this credId is
+//	     registered already (detail /credentialInfo/credId "unique")
 //	413  body_too_large: a body over 64 KiB
 //	415  unsupported_media_type: a body that is not application/json
 //	429  rate_limited: the rate-limit fault, with Retry-After
@@ -117,7 +178,12 @@
 // Requests returns what the sandbox received (method, path, selected
 // headers, the body, the status answered, the fault, a reason), with the
 // value of "code" and code-shaped strings replaced by "[REDACTED]" and the
-// Authorization header redacted. Codes are kept in memory only as SHA-256
-// hashes. WithLogger (default: discard) gets one line per request, without
-// bodies, codes or tokens.
+// Authorization header redacted. Verify bodies are kept with their
+// credentialInfo as sent (credId, clientData, attestationData) and their
+// encryptedPrivateKey, but the challengeIdentifier (a bearer handle to a
+// live challenge) and the deprecated password and otpCode are redacted; a
+// verify body that is not a JSON object is replaced whole.
+// Codes are kept in memory only as SHA-256 hashes. WithLogger (default:
+// discard) gets one line per request, without bodies, codes, tokens or
+// challengeIdentifiers.
 package dfnstest

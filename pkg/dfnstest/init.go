@@ -33,6 +33,10 @@ type issuedChallenge struct {
 	kind      dfns.CredentialKind
 	challenge string // "" for Password and Totp
 	expires   time.Time
+	// codeExpires is when the redeemed code expires; used is set by the
+	// verify that consumed the challenge.
+	codeExpires time.Time
+	used        bool
 }
 
 // CreateCredentialChallengeWithCode redeems the code and answers the
@@ -52,6 +56,9 @@ func (h initHandler) CreateCredentialChallengeWithCode(ctx context.Context, req 
 	}
 	now := s.now()
 	entry, reason := s.codes.redeem(req.Body.Code, now, s.cfg.reinit)
+	if reason == "" && s.cfg.reinit && s.codeVerified(entry.id) {
+		reason = reasonCodeUsed // WithReinit: a verify consumed it
+	}
 	if reason != "" {
 		return x.fail(codeInvalid(reason)), nil
 	}
@@ -186,6 +193,9 @@ func (s *Sandbox) issue(kind dfns.CredentialKind, code codeEntry, now time.Time)
 		{Type: gen.PublicKeyCredentialTypePublicKey, Alg: -7},   // ES256
 		{Type: gen.PublicKeyCredentialTypePublicKey, Alg: -257}, // RS256
 	}
+	// A Key credential may also be Ed25519 (COSE -8, which Dfns does not
+	// list but pkg/credential signs): the sandbox offers it for Key only.
+	keyParams := []gen.PubKeyCredParam{params[0], {Type: gen.PublicKeyCredentialTypePublicKey, Alg: -8}, params[1]}
 	var challenge string
 	var v any
 	switch kind {
@@ -209,7 +219,7 @@ func (s *Sandbox) issue(kind dfns.CredentialKind, code codeEntry, now time.Time)
 		v = gen.KeyChallenge{
 			Kind: kind, User: code.user, RP: &rp,
 			ChallengeIdentifier: token, TemporaryAuthenticationToken: token,
-			Challenge: challenge, Attestation: gen.AttestationConveyanceNone, PubKeyCredParams: params,
+			Challenge: challenge, Attestation: gen.AttestationConveyanceNone, PubKeyCredParams: keyParams,
 		}
 	case dfns.CredentialKindPasswordProtectedKey:
 		challenge = s.newChallenge()
@@ -248,7 +258,8 @@ func (s *Sandbox) issue(kind dfns.CredentialKind, code codeEntry, now time.Time)
 	if err := cc.UnmarshalJSON(b); err != nil {
 		return cc, err
 	}
-	s.remember(jti, issuedChallenge{codeID: code.id, userID: code.user.ID, kind: kind, challenge: challenge, expires: now.Add(challengeTTL)}, now)
+	s.remember(jti, issuedChallenge{codeID: code.id, userID: code.user.ID, kind: kind, challenge: challenge, expires: now.Add(challengeTTL),
+		codeExpires: code.expires}, now)
 	return cc, nil
 }
 
@@ -264,6 +275,19 @@ func (s *Sandbox) newChallenge() string {
 // marshal as null and break the spec.
 func (s *Sandbox) existingCredentials(userID string) []gen.CredentialDescriptor {
 	s.stateMu.Lock()
+	ids := s.userCredentialsLocked(userID)
+	s.stateMu.Unlock()
+	out := make([]gen.CredentialDescriptor, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, gen.CredentialDescriptor{Type: gen.PublicKeyCredentialTypePublicKey, ID: id})
+	}
+	return out
+}
+
+// userCredentialsLocked returns the ids of the user's credentials, drawing
+// 0 to 2 the first time the user is seen; the caller holds stateMu. Verify
+// appends the Fido2 credentials it registers.
+func (s *Sandbox) userCredentialsLocked(userID string) []string {
 	ids, ok := s.userCreds[userID]
 	if !ok {
 		ids = make([]string, intn(s.rnd, 3))
@@ -272,12 +296,7 @@ func (s *Sandbox) existingCredentials(userID string) []gen.CredentialDescriptor 
 		}
 		s.userCreds[userID] = ids
 	}
-	s.stateMu.Unlock()
-	out := make([]gen.CredentialDescriptor, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, gen.CredentialDescriptor{Type: gen.PublicKeyCredentialTypePublicKey, ID: id})
-	}
-	return out
+	return ids
 }
 
 // remember stores an issued challenge, forgetting expired ones at a cost
@@ -289,6 +308,11 @@ func (s *Sandbox) remember(jti string, c issuedChallenge, now time.Time) {
 		for k, v := range s.challenges {
 			if !now.Before(v.expires) {
 				delete(s.challenges, k)
+			}
+		}
+		for k, until := range s.verifiedCodes {
+			if !now.Before(until) {
+				delete(s.verifiedCodes, k)
 			}
 		}
 		s.sweepAt = 2 * len(s.challenges)

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -45,8 +46,12 @@ func signToken(key []byte, c challengeClaims) string {
 	return signingInput + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
-// errBadToken is every reason verifyToken refuses a token.
-var errBadToken = errors.New("invalid challenge token")
+// errBadToken is every reason verifyToken refuses a token; errTokenExpired,
+// which wraps it, is the expiry of a token that is otherwise valid.
+var (
+	errBadToken     = errors.New("invalid challenge token")
+	errTokenExpired = fmt.Errorf("%w: expired", errBadToken)
+)
 
 // verifyToken checks a token's header, signature and expiry, and returns
 // its claims.
@@ -74,7 +79,7 @@ func verifyToken(key []byte, token string, now time.Time) (challengeClaims, erro
 		return challengeClaims{}, errBadToken
 	}
 	if now.Unix() >= c.Expires {
-		return challengeClaims{}, errBadToken
+		return challengeClaims{}, errTokenExpired
 	}
 	return c, nil
 }

@@ -76,10 +76,11 @@ func WithCodeTTL(d time.Duration) Option {
 	}
 }
 
-// WithReinit lets init redeem a code again and again until it expires,
-// instead of once. On Dfns a code can be re-initialised until the flow is
-// verified; the sandbox has no verify step yet, so today this option simply
-// means "codes are reusable until they expire".
+// WithReinit lets init redeem a code again and again, instead of once, as
+// Dfns lets a code be re-initialised until the flow is verified: a code is
+// reusable until it expires or until a verify consumes one of its
+// challenges. From then on init refuses the code (401 code_invalid) and
+// verify refuses its other challenges (401 challenge_invalid).
 func WithReinit() Option {
 	return func(c *config) { c.reinit = true }
 }

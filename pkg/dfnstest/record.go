@@ -32,7 +32,10 @@ type Request struct {
 	// "code" member, at any depth and in any case, replaced by
 	// "[REDACTED]", as are code-shaped strings anywhere. A body that is not
 	// valid JSON is replaced whole if it contains the word "code" in any
-	// case. It is empty for reset-before-body, which never reads it.
+	// case. A verify body keeps its credentialInfo and encryptedPrivateKey
+	// as sent but has its challengeIdentifier (and the deprecated password
+	// and otpCode) redacted, and is replaced whole unless it is a JSON
+	// object. It is empty for reset-before-body, which never reads it.
 	Body string
 	// Status is the status answered; 0 when the connection was reset or
 	// the client went away first.

@@ -29,7 +29,10 @@ type Sandbox struct {
 	key []byte // HS256 key of the challenge tokens
 	log *slog.Logger
 	val *validator // nil with WithoutValidation
-	mux http.Handler
+	// verifyVal validates verify's requests and answers against
+	// openapi.flow.yaml; nil with WithoutValidation.
+	verifyVal *validator
+	mux       http.Handler
 
 	codes codeStore
 
@@ -38,6 +41,11 @@ type Sandbox struct {
 	sweepAt    int                             // challenges size that triggers a sweep
 	userCreds  map[string][]string             // user id -> existing credential ids
 	tokenUsers map[[sha256.Size]byte]dfns.User // bearer token hash -> user (mint)
+	// Verify's state: the registered credentials, their credIds, and the
+	// reusable codes (WithReinit) a verify consumed, until when to remember.
+	creds         []RegisteredCredential
+	credIDs       map[string]bool
+	verifiedCodes map[string]time.Time
 
 	recMu sync.Mutex
 	rec   recorder
@@ -66,6 +74,9 @@ func New(opts ...Option) *Sandbox {
 		challenges: make(map[string]issuedChallenge),
 		userCreds:  make(map[string][]string),
 		tokenUsers: make(map[[sha256.Size]byte]dfns.User),
+
+		credIDs:       make(map[string]bool),
+		verifiedCodes: make(map[string]time.Time),
 	}
 	if cfg.seeded {
 		s.rnd = newSeededEntropy(cfg.seed)
@@ -80,6 +91,11 @@ func New(opts ...Option) *Sandbox {
 			panic("dfnstest: " + err.Error())
 		}
 		s.val = v
+		fv, err := loadFlowValidator()
+		if err != nil {
+			panic("dfnstest: " + err.Error())
+		}
+		s.verifyVal = fv
 	}
 	s.mux = s.routes()
 	return s
@@ -100,9 +116,10 @@ const (
 	maxRequestBody = 64 << 10
 )
 
-// routes builds the mux: init through the generated strict server, the
-// mint endpoint (not in the vendored spec yet) by hand, and envelopes for
-// wrong methods and unknown paths.
+// routes builds the mux: init through the generated strict server of the
+// vendored spec, verify through the one generated from openapi.flow.yaml,
+// the mint endpoint by hand, and envelopes for wrong methods and unknown
+// paths.
 func (s *Sandbox) routes() http.Handler {
 	mux := http.NewServeMux()
 	strict := server.NewStrictHandlerWithOptions(initHandler{s}, nil, server.StrictHTTPServerOptions{
@@ -115,7 +132,8 @@ func (s *Sandbox) routes() http.Handler {
 		ErrorHandlerFunc: s.bindError,
 	})
 	mux.HandleFunc("POST "+mintPath, s.serveMint)
-	for _, p := range []string{initPath, mintPath} {
+	mux.HandleFunc("POST "+verifyPath, s.verifyRoute())
+	for _, p := range []string{initPath, mintPath, verifyPath} {
 		mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
 			exchangeFrom(r.Context()).fail(methodNotAllowed(http.MethodPost)).write(w)
 		})
@@ -246,6 +264,19 @@ func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	if v := s.answerValidator(x.route); v != nil && status == http.StatusOK {
+		if err := v.validateResponse(body); err != nil {
+			s.log.Error("dfnstest: the sandbox's answer breaks openapi.flow.yaml; this is a bug of dfnstest",
+				"method", rec.Method, "path", rec.Path, "error", err.Error())
+			sendError(&apiError{
+				status: http.StatusInternalServerError, id: idInvalidResponse,
+				message: "The sandbox's answer broke the API spec; this is a bug of dfnstest.",
+				reason:  idInvalidResponse + ": " + err.Error(),
+			})
+			return
+		}
+	}
+
 	if fault != nil && status == http.StatusOK {
 		switch fault.action {
 		case faultMalformed:
@@ -308,7 +339,11 @@ func (s *Sandbox) finish(rec *Request, x *exchange, d time.Duration) {
 		return
 	}
 	x.recorded = true
-	rec.Body = redactBody(x.body)
+	if rec.Path == verifyPath {
+		rec.Body = redactVerifyBody(x.body)
+	} else {
+		rec.Body = redactBody(x.body)
+	}
 	rec.Reason = x.reason
 	s.recMu.Lock()
 	s.rec.add(*rec)
