@@ -30,6 +30,7 @@ type Client struct {
 	userAgent string
 	timeout   time.Duration
 	retry     RetryPolicy
+	headers   struct{ userAgent []string }
 }
 
 // New returns a Client for RegionEU unless an option says otherwise.
@@ -46,7 +47,7 @@ func New(opts ...Option) (*Client, error) {
 	if cfg.baseURL == nil {
 		cfg.baseURL, _ = parseBaseURL(string(RegionEU))
 	}
-	hc := newDefaultHTTPClient(cfg.timeout)
+	hc := newDefaultHTTPClient()
 	if cfg.httpClient != nil {
 		hc = withoutRedirects(cfg.httpClient)
 	}
@@ -63,6 +64,7 @@ func New(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.headers.userAgent = []string{c.userAgent}
 	c.api = api
 	fc, err := flow.NewClient(c.baseURL, flow.WithHTTPClient(hc), flow.WithRequestEditorFn(c.setHeaders))
 	if err != nil {
@@ -80,12 +82,22 @@ func (c *Client) BaseURL() string { return c.baseURL }
 func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
 
 // setHeaders adds the headers every request carries.
+//
+// The values are built once per Client and shared by every request (a
+// RoundTripper must not modify its request), which saves three allocations
+// a call over Header.Set; the keys are already canonical.
 func (c *Client) setHeaders(_ context.Context, req *http.Request) error {
-	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("X-Dfns-Sdk-Version", "dfns-go/"+Version)
-	req.Header.Set("Accept", "application/json")
+	req.Header["User-Agent"] = c.headers.userAgent
+	req.Header["X-Dfns-Sdk-Version"] = sdkVersionHeader
+	req.Header["Accept"] = acceptJSON
 	return nil
 }
+
+// Header values shared by every request.
+var (
+	sdkVersionHeader = []string{"dfns-go/" + Version}
+	acceptJSON       = []string{"application/json"}
+)
 
 // ValidateRequest checks a CreateCredentialChallengeWithCode request without
 // sending it: kind must be one of the spec's and code non-empty. The error is
@@ -177,7 +189,9 @@ func do[T any](ctx context.Context, c *Client, cl call[T]) (T, error) {
 func attempt[T any](ctx context.Context, c *Client, cl call[T]) (v T, retryAfter time.Duration, err error) {
 	var written atomic.Bool
 	traced := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		WroteHeaderField: func(string, []string) { written.Store(true) },
+		// Called once the headers are written, before anything can have
+		// reached the server; a dial error always comes before it.
+		WroteHeaders: func() { written.Store(true) },
 	})
 	resp, err := cl.send(traced)
 	if err != nil {

@@ -15,11 +15,13 @@ const (
 )
 
 // newDefaultHTTPClient is the client New uses when the caller brings none:
-// an overall timeout plus dial, TLS-handshake and response-header timeouts,
-// TLS 1.2 at least, and no redirects. It is never http.DefaultClient.
-func newDefaultHTTPClient(timeout time.Duration) *http.Client {
+// dial, TLS-handshake and response-header timeouts, TLS 1.2 at least, and
+// no redirects. It is never http.DefaultClient. The overall timeout
+// (WithTimeout) is the call's context deadline, which bounds every attempt,
+// its body read and the waits between attempts; an http.Client.Timeout on
+// top would only add a second timer to every request.
+func newDefaultHTTPClient() *http.Client {
 	return &http.Client{
-		Timeout: timeout,
 		Transport: &http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,
 			DialContext:           (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext,
