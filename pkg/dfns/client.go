@@ -84,20 +84,17 @@ func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
 // setHeaders adds the headers every request carries.
 //
 // The values are built once per Client and shared by every request (a
-// RoundTripper must not modify its request), which saves three allocations
-// a call over Header.Set; the keys are already canonical.
+// RoundTripper must not modify its request), which saves two allocations
+// a call over Header.Set; the keys are already canonical. These are the
+// headers the Dfns docs list (Content-Type comes from the generated client).
 func (c *Client) setHeaders(_ context.Context, req *http.Request) error {
 	req.Header["User-Agent"] = c.headers.userAgent
 	req.Header["X-Dfns-Sdk-Version"] = sdkVersionHeader
-	req.Header["Accept"] = acceptJSON
 	return nil
 }
 
-// Header values shared by every request.
-var (
-	sdkVersionHeader = []string{"dfns-go/" + Version}
-	acceptJSON       = []string{"application/json"}
-)
+// sdkVersionHeader is the X-Dfns-Sdk-Version value, shared by every request.
+var sdkVersionHeader = []string{"dfns-go/" + Version}
 
 // ValidateRequest checks a CreateCredentialChallengeWithCode request without
 // sending it: kind must be one of the spec's and code non-empty. The error is
@@ -163,8 +160,13 @@ type call[T any] struct {
 // RetryPolicy allows: only those that cannot have reached the server.
 func do[T any](ctx context.Context, c *Client, cl call[T]) (T, error) {
 	var zero T
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
+	// The client's timeout bounds the call, unless the caller's deadline is
+	// sooner already (then a second timer would only cost).
+	if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > c.timeout {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
 	for n := 1; ; n++ {
 		v, retryAfter, err := attempt(ctx, c, cl)
 		if err == nil || retryAfter < 0 {
