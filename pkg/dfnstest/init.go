@@ -69,6 +69,26 @@ func (h initHandler) CreateCredentialChallengeWithCode(ctx context.Context, req 
 	return server.CreateCredentialChallengeWithCode200JSONResponse(ch), nil
 }
 
+// readJSONBody is the start every JSON endpoint shares: the media type
+// (415), the size (413), a blank body (400). It answers the failure itself
+// and reports whether to go on.
+func (s *Sandbox) readJSONBody(x *exchange, w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	if !isJSON(r.Header.Get("Content-Type")) {
+		x.fail(unsupportedMedia()).write(w)
+		return nil, false
+	}
+	body, e := s.readBody(x, r)
+	if e != nil {
+		e.write(w)
+		return nil, false
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		x.fail(invalidRequest(detail{Rule: ruleRequired})).write(w)
+		return nil, false
+	}
+	return body, true
+}
+
 // checkInitRequest runs before the generated server decodes the body: the
 // media type (415), the size (413), an empty body (400), then, unless
 // validation is off, the JSON Schema of the spec (400 with details). The
@@ -78,17 +98,8 @@ func (s *Sandbox) checkInitRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		x := exchangeFrom(r.Context())
 		x.route = routeInit
-		if !isJSON(r.Header.Get("Content-Type")) {
-			x.fail(unsupportedMedia()).write(w)
-			return
-		}
-		body, e := s.readBody(x, r)
-		if e != nil {
-			e.write(w)
-			return
-		}
-		if len(bytes.TrimSpace(body)) == 0 {
-			x.fail(invalidRequest(detail{Rule: ruleRequired})).write(w)
+		body, ok := s.readJSONBody(x, w, r)
+		if !ok {
 			return
 		}
 		if s.val == nil {

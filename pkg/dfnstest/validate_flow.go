@@ -76,11 +76,14 @@ func okSchema(op *openapi3.Operation, path string) (*openapi3.Schema, error) {
 	return media.Schema.Value, nil
 }
 
-// answerValidator returns the validator of a route's 200 answers from
-// openapi.flow.yaml: verify's, or nil (init's answers are checked apart,
-// mint's are built from fixed Go types, and validation may be off).
+// answerValidator returns the validator of a route's 200 answers: init's
+// (the vendored spec), verify's (openapi.flow.yaml), or nil (mint's answers
+// are built from fixed Go types, and validation may be off).
 func (s *Sandbox) answerValidator(route string) *validator {
-	if route == routeVerify {
+	switch route {
+	case routeInit:
+		return s.val
+	case routeVerify:
 		return s.verifyVal
 	}
 	return nil

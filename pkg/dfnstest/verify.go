@@ -116,17 +116,8 @@ func (s *Sandbox) checkVerifyRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		x := exchangeFrom(r.Context())
 		x.route = routeVerify
-		if !isJSON(r.Header.Get("Content-Type")) {
-			x.fail(unsupportedMedia()).write(w)
-			return
-		}
-		body, e := s.readBody(x, r)
-		if e != nil {
-			e.write(w)
-			return
-		}
-		if len(bytes.TrimSpace(body)) == 0 {
-			x.fail(invalidRequest(detail{Rule: ruleRequired})).write(w)
+		body, ok := s.readJSONBody(x, w, r)
+		if !ok {
 			return
 		}
 		v, err := decodeJSON(body)
