@@ -17,13 +17,7 @@ func runInit(ctx context.Context, e env, args []string) int {
 			"(--code-file) or the DFNS_CODE environment variable; never from the command line.\n"+
 			"DFNS_API_URL sets the base URL when --api-url and --region are absent.\n\n"+exitCodesHelp)
 	kind := fs.String("kind", "", "credential kind: Fido2, Key, PasswordProtectedKey, RecoveryKey (deprecated: Password, Totp)")
-	codeFlag := fs.String("code", "", "'-' to read the one-time code from stdin")
-	codeFile := fs.String("code-file", "", "read the one-time code from `FILE`")
-	region := fs.String("region", "", "Dfns region: eu (default) or uae")
-	apiURL := fs.String("api-url", "", "base `URL` of a Dfns-compatible API (https, or http on loopback)")
-	asJSON := fs.Bool("json", false, "print the challenge as JSON (the API's shape)")
-	timeout := fs.Duration("timeout", dfns.DefaultTimeout, "overall timeout of the call")
-	strict := fs.Bool("strict", false, "enforce every constraint of the spec on the answer")
+	api := addAPIFlags(fs, "challenge")
 	if code := parseFlags(fs, e, args); code >= 0 {
 		return code
 	}
@@ -32,12 +26,12 @@ func runInit(ctx context.Context, e env, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	opts, err := clientOptions(e, *region, *apiURL, *timeout, *strict)
+	opts, err := api.clientOptions(e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "dfns init: %v\n", err)
 		return exitUsage
 	}
-	code, err := readCode(e, *codeFlag, *codeFile)
+	code, err := api.readCode(e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "dfns init: %v\n", err)
 		return exitInvalid
@@ -52,7 +46,7 @@ func runInit(ctx context.Context, e env, args []string) int {
 		fmt.Fprintf(e.stderr, "dfns init: %v\n", err)
 		return exitCodeFor(err)
 	}
-	if *asJSON {
+	if *api.asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(ch); err != nil {

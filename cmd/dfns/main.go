@@ -103,11 +103,21 @@ func newFlagSet(e env, name, synopsis, epilogue string) *flag.FlagSet {
 // parseFlags parses args; it returns the exit code to stop with, or -1 to go
 // on. --help prints the usage to stdout and exits 0; a bad flag exits 2.
 func parseFlags(fs *flag.FlagSet, e env, args []string) int {
+	// Asked for help: the usage goes to stdout, once (flag.Parse would
+	// print it to the error output before returning ErrHelp).
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "--h" || a == "-help" || a == "--help" {
+			fs.SetOutput(e.stdout)
+			fs.Usage()
+			return exitOK
+		}
+	}
 	err := fs.Parse(args)
 	switch {
-	case errors.Is(err, flag.ErrHelp):
-		fs.SetOutput(e.stdout)
-		fs.Usage()
+	case errors.Is(err, flag.ErrHelp): // "-help=x": flag printed the usage already
 		return exitOK
 	case err != nil:
 		return exitUsage

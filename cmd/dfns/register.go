@@ -60,15 +60,9 @@ func runRegister(ctx context.Context, e env, args []string) int {
 	name := fs.String("name", "", "the credential's `NAME` (credentialName); required")
 	out := fs.String("out", "", "write the private key (or recovery code) to `FILE`, created 0600; required")
 	alg := fs.String("alg", "ES256", "Key only: the new key's algorithm, ES256, EdDSA or RS256 (RSA 3072)")
-	codeFlag := fs.String("code", "", "'-' to read the one-time code from stdin")
-	codeFile := fs.String("code-file", "", "read the one-time code from `FILE`")
 	passwordFlag := fs.String("password", "", "PasswordProtectedKey only: '-' to read the password from stdin")
 	passwordFile := fs.String("password-file", "", "PasswordProtectedKey only: read the password from `FILE`")
-	region := fs.String("region", "", "Dfns region: eu (default) or uae")
-	apiURL := fs.String("api-url", "", "base `URL` of a Dfns-compatible API (https, or http on loopback)")
-	asJSON := fs.Bool("json", false, "print the credential as JSON (the API's shape)")
-	timeout := fs.Duration("timeout", dfns.DefaultTimeout, "timeout of each call (init, verify)")
-	strict := fs.Bool("strict", false, "enforce every constraint of the specs on the answers")
+	api := addAPIFlags(fs, "credential")
 	if code := parseFlags(fs, e, args); code >= 0 {
 		return code
 	}
@@ -87,7 +81,7 @@ func runRegister(ctx context.Context, e env, args []string) int {
 		return usageErr("--alg %q: want ES256, EdDSA or RS256", *alg)
 	case k != dfns.CredentialKindKey && algorithm != credential.AlgorithmES256:
 		return usageErr("--alg: %s keys are always ES256 (P-256)", k)
-	case *codeFlag == "-" && *passwordFlag == "-":
+	case *api.code == "-" && *passwordFlag == "-":
 		return usageErr("the code and the password cannot both come from stdin")
 	case k != dfns.CredentialKindPasswordProtectedKey && (*passwordFlag != "" || *passwordFile != ""):
 		return usageErr("--password and --password-file are for PasswordProtectedKey only")
@@ -97,11 +91,11 @@ func runRegister(ctx context.Context, e env, args []string) int {
 			" (a Fido2 credential needs an authenticator)\n", *kind)
 		return exitInvalid
 	}
-	opts, err := clientOptions(e, *region, *apiURL, *timeout, *strict)
+	opts, err := api.clientOptions(e)
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	code, err := readCode(e, *codeFlag, *codeFile)
+	code, err := api.readCode(e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "dfns register: %v\n", err)
 		return exitInvalid
@@ -160,7 +154,7 @@ func runRegister(ctx context.Context, e env, args []string) int {
 		return exitFailure
 	}
 
-	if *asJSON {
+	if *api.asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(reg.Credential); err != nil {
