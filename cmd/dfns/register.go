@@ -47,9 +47,6 @@ var algorithmNames = map[string]credential.Algorithm{
 	"ES256": credential.AlgorithmES256, "EDDSA": credential.AlgorithmEdDSA, "ED25519": credential.AlgorithmEdDSA, "RS256": credential.AlgorithmRS256,
 }
 
-// maxPasswordBytes bounds what is read as a password.
-const maxPasswordBytes = 4096
-
 func runRegister(ctx context.Context, e env, args []string) int {
 	fs := newFlagSet(e, "register",
 		"register --kind Key|PasswordProtectedKey|RecoveryKey --name NAME --out FILE [--code - | --code-file FILE]\n"+
@@ -225,42 +222,4 @@ func describeKey(pemKey string) string {
 		return fmt.Sprintf("RSA %d bits", k.N.BitLen())
 	}
 	return fmt.Sprintf("%T", pub)
-}
-
-// readPassword returns the password from stdin (--password -), a file
-// (--password-file) or DFNS_PASSWORD, in that order; never from the command
-// line. Only one trailing line ending is removed: spaces may be part of a
-// password.
-func readPassword(e env, flagValue, file string) (string, error) {
-	var (
-		raw []byte
-		err error
-	)
-	switch {
-	case flagValue != "" && flagValue != "-":
-		return "", errors.New("--password takes only '-' (read stdin): never put the password on the command line")
-	case flagValue == "-" && file != "":
-		return "", errors.New("use either --password - or --password-file, not both")
-	case flagValue == "-":
-		raw, err = io.ReadAll(io.LimitReader(e.stdin, maxPasswordBytes+1))
-	case file != "":
-		var f *os.File
-		if f, err = os.Open(file); err == nil {
-			raw, err = io.ReadAll(io.LimitReader(f, maxPasswordBytes+1))
-			f.Close()
-		}
-	default:
-		raw = []byte(e.getenv("DFNS_PASSWORD"))
-	}
-	if err != nil {
-		return "", fmt.Errorf("reading the password: %w", err)
-	}
-	if len(raw) > maxPasswordBytes {
-		return "", fmt.Errorf("the password is longer than %d bytes", maxPasswordBytes)
-	}
-	password := strings.TrimSuffix(strings.TrimSuffix(string(raw), "\n"), "\r")
-	if password == "" {
-		return "", errors.New("no password: pass --password - (stdin), --password-file FILE, or set DFNS_PASSWORD")
-	}
-	return password, nil
 }
