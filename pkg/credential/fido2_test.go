@@ -4,19 +4,17 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"strings"
 	"testing"
 
-	"github.com/fxamacker/cbor/v2"
 	"github.com/go-webauthn/webauthn/protocol"
 
+	"github.com/dfnskit/dfns-go/internal/webauthntest"
 	"github.com/dfnskit/dfns-go/pkg/dfns"
 )
 
@@ -120,118 +118,12 @@ func TestDecodeBase64URLLenient(t *testing.T) {
 	}
 }
 
-// softAuthn is a software authenticator: enough of one to make "none" and
-// "packed" self attestations.
-type softAuthn struct {
-	key    crypto.Signer
-	credID []byte
-	rpID   string
-	flags  byte
-}
-
-func newSoftAuthn(t testing.TB, key crypto.Signer) *softAuthn {
-	t.Helper()
-	id := make([]byte, 16)
-	_, _ = rand.Read(id)
-	return &softAuthn{key: key, credID: id, rpID: testRPID, flags: 0x45} // UP, UV, AT
-}
-
-func (a *softAuthn) coseKey(t testing.TB) []byte {
-	t.Helper()
-	var m map[int]any
-	switch k := a.key.Public().(type) {
-	case *ecdsa.PublicKey:
-		b, err := k.Bytes()
-		if err != nil {
-			t.Fatal(err)
-		}
-		size := (k.Curve.Params().BitSize + 7) / 8
-		alg, crv := -7, 1
-		if k.Curve == elliptic.P384() {
-			alg, crv = -35, 2
-		}
-		m = map[int]any{1: 2, 3: alg, -1: crv, -2: b[1 : 1+size], -3: b[1+size:]}
-	case ed25519.PublicKey:
-		m = map[int]any{1: 1, 3: -8, -1: 6, -2: []byte(k)}
-	default:
-		t.Fatalf("key %T", k)
-	}
-	return mustCBOR(t, m)
-}
-
-func mustCBOR(t testing.TB, v any) []byte {
-	t.Helper()
-	em, err := cbor.CTAP2EncOptions().EncMode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := em.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func (a *softAuthn) authData(t testing.TB) []byte {
-	rp := sha256.Sum256([]byte(a.rpID))
-	var b bytes.Buffer
-	b.Write(rp[:])
-	b.WriteByte(a.flags)
-	b.Write([]byte{0, 0, 0, 0}) // signCount
-	b.Write(make([]byte, 16))   // AAGUID
-	_ = binary.Write(&b, binary.BigEndian, uint16(len(a.credID)))
-	b.Write(a.credID)
-	b.Write(a.coseKey(t))
-	return b.Bytes()
-}
-
-// attest returns the attestation object for clientDataJSON in format "none"
-// or "packed" (self attestation: signed by the credential key).
-func (a *softAuthn) attest(t testing.TB, format string, clientDataJSON []byte) []byte {
-	t.Helper()
-	ad := a.authData(t)
-	stmt := map[string]any{}
-	if format == "packed" {
-		cdh := sha256.Sum256(clientDataJSON)
-		msg := append(append([]byte{}, ad...), cdh[:]...)
-		alg, err := algorithmOf(a.key.Public())
-		if err != nil {
-			t.Fatal(err)
-		}
-		sig, err := sign(rand.Reader, a.key, alg, msg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stmt = map[string]any{"alg": int(alg), "sig": sig}
-	}
-	return mustCBOR(t, map[string]any{"fmt": format, "attStmt": stmt, "authData": ad})
-}
-
-func clientDataJSON(typ, challenge, origin string) []byte {
-	b, _ := json.Marshal(map[string]any{"type": typ, "challenge": challenge, "origin": origin, "crossOrigin": false})
-	return b
-}
-
-// browserJSON is what PublicKeyCredential.toJSON() gives.
-func browserJSON(credID, cdj, ao []byte) []byte {
-	e := base64.RawURLEncoding.EncodeToString
-	b, _ := json.Marshal(map[string]any{
-		"id": e(credID), "rawId": e(credID), "type": "public-key", "authenticatorAttachment": "platform",
-		"clientExtensionResults": map[string]any{},
-		"response": map[string]any{
-			"clientDataJSON": e(cdj), "attestationObject": e(ao), "transports": []string{"internal", "hybrid"},
-			"publicKeyAlgorithm": -7,
-		},
-	})
-	return b
-}
-
 // register runs the browser half: options → authenticator → toJSON →
 // Fido2Info.
-func register(t testing.TB, a *softAuthn, format, clientChallenge, origin string) *CredentialInfo {
+func register(t testing.TB, a *webauthntest.Authenticator, format, clientChallenge, origin string) *CredentialInfo {
 	t.Helper()
-	cdj := clientDataJSON("webauthn.create", clientChallenge, origin)
-	info, err := Fido2Info(browserJSON(a.credID, cdj, a.attest(t, format, cdj)))
+	cdj := webauthntest.ClientDataJSON("webauthn.create", clientChallenge, origin)
+	info, err := Fido2Info(webauthntest.BrowserJSON(a.CredID, cdj, a.Attest(t, format, cdj)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,16 +151,16 @@ func TestFido2RoundTrip(t *testing.T) {
 		{"packed ES256, mobile challenge", "packed", ch.Challenge, p256, "basic_surrogate"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a := newSoftAuthn(t, tc.key)
+			a := webauthntest.New(tc.key, testRPID)
 			info := register(t, a, tc.format, tc.clientChallenge, testOrigin)
-			if info.CredID != base64.RawURLEncoding.EncodeToString(a.credID) {
+			if info.CredID != base64.RawURLEncoding.EncodeToString(a.CredID) {
 				t.Errorf("credId %s", info.CredID)
 			}
 			cred, err := VerifyFido2Attestation(*info, ch.Challenge, testRPID, testOrigin)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !bytes.Equal(cred.ID, a.credID) || cred.Format != tc.format || cred.AttestationType != tc.wantType ||
+			if !bytes.Equal(cred.ID, a.CredID) || cred.Format != tc.format || cred.AttestationType != tc.wantType ||
 				!cred.UserVerified || len(cred.AAGUID) != 16 {
 				t.Errorf("credential %+v", cred)
 			}
@@ -283,33 +175,33 @@ func TestVerifyFido2Negative(t *testing.T) {
 	ch := parseChallenge[*dfns.Fido2Challenge](t, []byte(fido2ChallengeJSON))
 	good := b64u(ch.Challenge)
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	a := newSoftAuthn(t, key)
-	build := func(format string, cdj []byte, edit func(*softAuthn)) CredentialInfo {
+	a := webauthntest.New(key, testRPID)
+	build := func(format string, cdj []byte, edit func(*webauthntest.Authenticator)) CredentialInfo {
 		b := *a
 		if edit != nil {
 			edit(&b)
 		}
-		ao := b.attest(t, format, cdj)
+		ao := b.Attest(t, format, cdj)
 		e := base64.RawURLEncoding.EncodeToString
-		return CredentialInfo{CredID: e(b.credID), ClientData: e(cdj), AttestationData: e(ao)}
+		return CredentialInfo{CredID: e(b.CredID), ClientData: e(cdj), AttestationData: e(ao)}
 	}
-	okCD := clientDataJSON("webauthn.create", good, testOrigin)
+	okCD := webauthntest.ClientDataJSON("webauthn.create", good, testOrigin)
 	otherKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	// Signed by another key: the self-attestation signature does not verify.
 	forged := build("packed", okCD, nil)
 	{
-		ad := a.authData(t)
+		ad := a.AuthData(t)
 		cdh := sha256.Sum256(okCD)
 		sig, _ := sign(rand.Reader, otherKey, AlgorithmES256, append(append([]byte{}, ad...), cdh[:]...))
-		forged.AttestationData = base64.RawURLEncoding.EncodeToString(mustCBOR(t, map[string]any{
+		forged.AttestationData = base64.RawURLEncoding.EncodeToString(webauthntest.CBOR(t, map[string]any{
 			"fmt": "packed", "attStmt": map[string]any{"alg": -7, "sig": sig}, "authData": ad,
 		}))
 	}
 	p384Key, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	noneWithStmt := build("none", okCD, nil)
 	{
-		ad := a.authData(t)
-		noneWithStmt.AttestationData = base64.RawURLEncoding.EncodeToString(mustCBOR(t, map[string]any{
+		ad := a.AuthData(t)
+		noneWithStmt.AttestationData = base64.RawURLEncoding.EncodeToString(webauthntest.CBOR(t, map[string]any{
 			"fmt": "none", "attStmt": map[string]any{"x": 1}, "authData": ad,
 		}))
 	}
@@ -321,18 +213,18 @@ func TestVerifyFido2Negative(t *testing.T) {
 		challenge string
 		want      error
 	}{
-		{"wrong origin", build("none", clientDataJSON("webauthn.create", good, "https://evil.example.com"), nil), ch.Challenge, ErrWrongOrigin},
-		{"http origin", build("none", clientDataJSON("webauthn.create", good, "http://app.example.com"), nil), ch.Challenge, ErrWrongOrigin},
+		{"wrong origin", build("none", webauthntest.ClientDataJSON("webauthn.create", good, "https://evil.example.com"), nil), ch.Challenge, ErrWrongOrigin},
+		{"http origin", build("none", webauthntest.ClientDataJSON("webauthn.create", good, "http://app.example.com"), nil), ch.Challenge, ErrWrongOrigin},
 		{"cross origin", build("none", crossOrigin, nil), ch.Challenge, ErrWrongOrigin},
-		{"wrong challenge", build("packed", clientDataJSON("webauthn.create", b64u("other"), testOrigin), nil), ch.Challenge, ErrWrongChallenge},
+		{"wrong challenge", build("packed", webauthntest.ClientDataJSON("webauthn.create", b64u("other"), testOrigin), nil), ch.Challenge, ErrWrongChallenge},
 		{"expected challenge differs", build("packed", okCD, nil), ch.Challenge + "x", ErrWrongChallenge},
-		{"double-encoded challenge", build("packed", clientDataJSON("webauthn.create", b64u(good), testOrigin), nil), ch.Challenge, ErrWrongChallenge},
-		{"wrong type", build("packed", clientDataJSON("webauthn.get", good, testOrigin), nil), ch.Challenge, ErrWrongType},
-		{"wrong rpIdHash", build("packed", okCD, func(s *softAuthn) { s.rpID = "evil.example.com" }), ch.Challenge, ErrWrongRPID},
+		{"double-encoded challenge", build("packed", webauthntest.ClientDataJSON("webauthn.create", b64u(good), testOrigin), nil), ch.Challenge, ErrWrongChallenge},
+		{"wrong type", build("packed", webauthntest.ClientDataJSON("webauthn.get", good, testOrigin), nil), ch.Challenge, ErrWrongType},
+		{"wrong rpIdHash", build("packed", okCD, func(s *webauthntest.Authenticator) { s.RPID = "evil.example.com" }), ch.Challenge, ErrWrongRPID},
 		{"forged self attestation", forged, ch.Challenge, ErrBadSignature},
 		{"none with a statement", noneWithStmt, ch.Challenge, ErrBadSignature},
-		{"user not present", build("none", okCD, func(s *softAuthn) { s.flags = 0x40 }), ch.Challenge, ErrBadSignature},
-		{"P-384 key", build("none", okCD, func(s *softAuthn) { s.key = p384Key }), ch.Challenge, ErrUnsupportedKey},
+		{"user not present", build("none", okCD, func(s *webauthntest.Authenticator) { s.Flags = 0x40 }), ch.Challenge, ErrBadSignature},
+		{"P-384 key", build("none", okCD, func(s *webauthntest.Authenticator) { s.Key = p384Key }), ch.Challenge, ErrUnsupportedKey},
 		{"credId of another credential", func() CredentialInfo {
 			c := build("none", okCD, nil)
 			c.CredID = b64u("another id")
@@ -363,10 +255,10 @@ func TestVerifyFido2Negative(t *testing.T) {
 
 func TestFido2InfoErrors(t *testing.T) {
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	a := newSoftAuthn(t, key)
-	cdj := clientDataJSON("webauthn.create", "abc", testOrigin)
-	ao := a.attest(t, "none", cdj)
-	good := browserJSON(a.credID, cdj, ao)
+	a := webauthntest.New(key, testRPID)
+	cdj := webauthntest.ClientDataJSON("webauthn.create", "abc", testOrigin)
+	ao := a.Attest(t, "none", cdj)
+	good := webauthntest.BrowserJSON(a.CredID, cdj, ao)
 	edit := func(f func(m map[string]any)) []byte {
 		var m map[string]any
 		_ = json.Unmarshal(good, &m)

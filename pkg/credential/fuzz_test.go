@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/dfnskit/dfns-go/internal/webauthntest"
 )
 
 // Fuzz targets for every decoder of the package, seeded from the test
@@ -182,11 +184,11 @@ func FuzzVerifyKeyAttestation(f *testing.F) {
 
 func FuzzFido2Info(f *testing.F) {
 	key := p256Key(f)
-	a := &softAuthn{key: key, credID: []byte("0123456789abcdef"), rpID: testRPID, flags: 0x45}
-	cdj := clientDataJSON("webauthn.create", b64u(dfnsChallenge), testOrigin)
-	good := browserJSON(a.credID, cdj, a.attest(f, "none", cdj))
+	a := &webauthntest.Authenticator{Key: key, CredID: []byte("0123456789abcdef"), RPID: testRPID, Flags: webauthntest.FlagsUPUVAT}
+	cdj := webauthntest.ClientDataJSON("webauthn.create", b64u(dfnsChallenge), testOrigin)
+	good := webauthntest.BrowserJSON(a.CredID, cdj, a.Attest(f, "none", cdj))
 	f.Add(good)
-	f.Add(browserJSON(a.credID, cdj, a.attest(f, "packed", cdj)))
+	f.Add(webauthntest.BrowserJSON(a.CredID, cdj, a.Attest(f, "packed", cdj)))
 	f.Add(bytes.Replace(good, []byte(`"rawId"`), []byte(`"x"`), 1))
 	f.Add([]byte(`{"id":"AA","type":"public-key","response":{"clientDataJSON":"e30","attestationObject":"oA"}}`))
 	f.Add([]byte(`null`))
@@ -206,7 +208,7 @@ func FuzzFido2Info(f *testing.F) {
 		id, _ := base64.RawURLEncoding.DecodeString(info.CredID)
 		c, _ := base64.RawURLEncoding.DecodeString(info.ClientData)
 		o, _ := base64.RawURLEncoding.DecodeString(info.AttestationData)
-		again, err := Fido2Info(browserJSON(id, c, o))
+		again, err := Fido2Info(webauthntest.BrowserJSON(id, c, o))
 		if err != nil || *again != *info {
 			t.Fatalf("not stable: %+v, %v", again, err)
 		}
@@ -215,11 +217,11 @@ func FuzzFido2Info(f *testing.F) {
 
 func FuzzVerifyFido2Attestation(f *testing.F) {
 	key := p256Key(f)
-	a := &softAuthn{key: key, credID: []byte("0123456789abcdef"), rpID: testRPID, flags: 0x45}
+	a := &webauthntest.Authenticator{Key: key, CredID: []byte("0123456789abcdef"), RPID: testRPID, Flags: webauthntest.FlagsUPUVAT}
 	for _, challenge := range []string{b64u(dfnsChallenge), dfnsChallenge} {
-		cdj := clientDataJSON("webauthn.create", challenge, testOrigin)
+		cdj := webauthntest.ClientDataJSON("webauthn.create", challenge, testOrigin)
 		for _, format := range []string{"none", "packed"} {
-			info, err := Fido2Info(browserJSON(a.credID, cdj, a.attest(f, format, cdj)))
+			info, err := Fido2Info(webauthntest.BrowserJSON(a.CredID, cdj, a.Attest(f, format, cdj)))
 			if err != nil {
 				f.Fatal(err)
 			}

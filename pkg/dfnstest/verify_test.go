@@ -11,9 +11,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -24,8 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fxamacker/cbor/v2"
-
+	"github.com/dfnskit/dfns-go/internal/webauthntest"
 	"github.com/dfnskit/dfns-go/pkg/credential"
 	"github.com/dfnskit/dfns-go/pkg/dfns"
 	"github.com/dfnskit/dfns-go/pkg/dfnstest"
@@ -215,95 +212,13 @@ func TestVerifyRecoveryKey(t *testing.T) {
 	}
 }
 
-// softAuthn is a software WebAuthn authenticator making "none" and "packed"
-// self attestations (after pkg/credential's tests).
-type softAuthn struct {
-	key    crypto.Signer
-	credID []byte
-	rpID   string
-	flags  byte
-}
-
-func newSoftAuthn(key crypto.Signer) *softAuthn {
-	id := make([]byte, 16)
-	_, _ = rand.Read(id)
-	return &softAuthn{key: key, credID: id, rpID: dfnstest.DefaultRPID, flags: 0x45} // UP, UV, AT
-}
-
-func mustCBOR(t *testing.T, v any) []byte {
+// registerFido2 answers options the way a browser does, with the shared
+// software authenticator, and returns the credentialInfo Fido2Info makes of
+// PublicKeyCredential.toJSON().
+func registerFido2(t *testing.T, a *webauthntest.Authenticator, format, challenge, origin string) dfns.CredentialInfo {
 	t.Helper()
-	em, err := cbor.CTAP2EncOptions().EncMode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := em.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func (a *softAuthn) coseAlg() int {
-	if _, ok := a.key.Public().(ed25519.PublicKey); ok {
-		return -8
-	}
-	return -7
-}
-
-func (a *softAuthn) authData(t *testing.T) []byte {
-	var cose map[int]any
-	switch k := a.key.Public().(type) {
-	case *ecdsa.PublicKey:
-		b, err := k.Bytes()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cose = map[int]any{1: 2, 3: -7, -1: 1, -2: b[1:33], -3: b[33:]}
-	case ed25519.PublicKey:
-		cose = map[int]any{1: 1, 3: -8, -1: 6, -2: []byte(k)}
-	}
-	rp := sha256.Sum256([]byte(a.rpID))
-	var b bytes.Buffer
-	b.Write(rp[:])
-	b.WriteByte(a.flags)
-	b.Write([]byte{0, 0, 0, 0}) // signCount
-	b.Write(make([]byte, 16))   // AAGUID
-	_ = binary.Write(&b, binary.BigEndian, uint16(len(a.credID)))
-	b.Write(a.credID)
-	b.Write(mustCBOR(t, cose))
-	return b.Bytes()
-}
-
-// register answers options the way a browser does and returns the
-// credentialInfo Fido2Info makes of PublicKeyCredential.toJSON().
-func (a *softAuthn) register(t *testing.T, format, challenge, origin string) dfns.CredentialInfo {
-	t.Helper()
-	cdj, _ := json.Marshal(map[string]any{"type": "webauthn.create", "challenge": challenge, "origin": origin, "crossOrigin": false})
-	ad := a.authData(t)
-	stmt := map[string]any{}
-	if format == "packed" {
-		cdh := sha256.Sum256(cdj)
-		msg := append(slices.Clone(ad), cdh[:]...)
-		var sig []byte
-		var err error
-		if k, ok := a.key.(ed25519.PrivateKey); ok {
-			sig = ed25519.Sign(k, msg)
-		} else {
-			h := sha256.Sum256(msg)
-			sig, err = a.key.Sign(rand.Reader, h[:], crypto.SHA256)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		stmt = map[string]any{"alg": a.coseAlg(), "sig": sig}
-	}
-	ao := mustCBOR(t, map[string]any{"fmt": format, "attStmt": stmt, "authData": ad})
-	e := base64.RawURLEncoding.EncodeToString
-	browser, _ := json.Marshal(map[string]any{
-		"id": e(a.credID), "rawId": e(a.credID), "type": "public-key", "clientExtensionResults": map[string]any{},
-		"response": map[string]any{"clientDataJSON": e(cdj), "attestationObject": e(ao)},
-	})
-	info, err := credential.Fido2Info(browser)
+	cdj := webauthntest.ClientDataJSON("webauthn.create", challenge, origin)
+	info, err := credential.Fido2Info(webauthntest.BrowserJSON(a.CredID, cdj, a.Attest(t, format, cdj)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,8 +256,8 @@ func TestVerifyFido2(t *testing.T) {
 			if tc.mobile {
 				clientChallenge = ch.Challenge
 			}
-			a := newSoftAuthn(tc.key)
-			info := a.register(t, tc.format, clientChallenge, sandboxOrig)
+			a := webauthntest.New(tc.key, dfnstest.DefaultRPID)
+			info := registerFido2(t, a, tc.format, clientChallenge, sandboxOrig)
 			cred, err := c.CreateCredentialWithCode(context.Background(), dfns.VerifyRequest{
 				Kind: dfns.CredentialKindFido2, Name: "passkey", ChallengeIdentifier: ch.ChallengeIdentifier(), CredentialInfo: info,
 			})
@@ -361,24 +276,24 @@ func TestVerifyFido2(t *testing.T) {
 	t.Run("wrong origin", func(t *testing.T) {
 		ch := initKind[*dfns.Fido2Challenge](t, srv, c, dfns.CredentialKindFido2)
 		opts, _ := credential.CreationOptions(ch)
-		info := newSoftAuthn(p256(t)).register(t, "packed", opts.Challenge.String(), "https://evil.example")
+		info := registerFido2(t, webauthntest.New(p256(t), dfnstest.DefaultRPID), "packed", opts.Challenge.String(), "https://evil.example")
 		a := verifyRaw(t, srv, fido2Body(ch.ChallengeIdentifier(), info))
 		wantFirstDetail(t, checkEnvelope(t, a, http.StatusBadRequest, "attestation_invalid"), "/credentialInfo/clientData", "origin")
 	})
 	t.Run("wrong relying party", func(t *testing.T) {
 		ch := initKind[*dfns.Fido2Challenge](t, srv, c, dfns.CredentialKindFido2)
 		opts, _ := credential.CreationOptions(ch)
-		a := newSoftAuthn(p256(t))
-		a.rpID = "other.example"
-		ans := verifyRaw(t, srv, fido2Body(ch.ChallengeIdentifier(), a.register(t, "packed", opts.Challenge.String(), sandboxOrig)))
+		a := webauthntest.New(p256(t), dfnstest.DefaultRPID)
+		a.RPID = "other.example"
+		ans := verifyRaw(t, srv, fido2Body(ch.ChallengeIdentifier(), registerFido2(t, a, "packed", opts.Challenge.String(), sandboxOrig)))
 		wantFirstDetail(t, checkEnvelope(t, ans, http.StatusBadRequest, "attestation_invalid"), "/credentialInfo/attestationData", "rpId")
 	})
 	t.Run("user not verified", func(t *testing.T) {
 		ch := initKind[*dfns.Fido2Challenge](t, srv, c, dfns.CredentialKindFido2)
 		opts, _ := credential.CreationOptions(ch)
-		a := newSoftAuthn(p256(t))
-		a.flags = 0x41 // UP, AT
-		ans := verifyRaw(t, srv, fido2Body(ch.ChallengeIdentifier(), a.register(t, "packed", opts.Challenge.String(), sandboxOrig)))
+		a := webauthntest.New(p256(t), dfnstest.DefaultRPID)
+		a.Flags = 0x41 // UP, AT
+		ans := verifyRaw(t, srv, fido2Body(ch.ChallengeIdentifier(), registerFido2(t, a, "packed", opts.Challenge.String(), sandboxOrig)))
 		wantFirstDetail(t, checkEnvelope(t, ans, http.StatusBadRequest, "attestation_invalid"), "/credentialInfo/attestationData", "userVerification")
 	})
 }

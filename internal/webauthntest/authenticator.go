@@ -1,0 +1,157 @@
+// Package webauthntest is a software WebAuthn authenticator for tests:
+// enough of one to make "none" and "packed" (self) attestations with ES256,
+// ES384 or EdDSA keys, and the JSON a browser's PublicKeyCredential.toJSON()
+// gives. pkg/credential's and pkg/dfnstest's tests share it.
+package webauthntest
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"testing"
+
+	"github.com/fxamacker/cbor/v2"
+)
+
+// FlagsUPUVAT are the authenticator-data flags of a normal registration:
+// user present, user verified, attested credential data included.
+const FlagsUPUVAT = 0x45
+
+// Authenticator makes attestations with Key for RPID. Tests may change any
+// field to build a bad attestation.
+type Authenticator struct {
+	Key    crypto.Signer
+	CredID []byte
+	RPID   string
+	Flags  byte
+}
+
+// New returns an authenticator for rpID with a random 16-byte credential id
+// and the flags of a normal registration.
+func New(key crypto.Signer, rpID string) *Authenticator {
+	id := make([]byte, 16)
+	_, _ = rand.Read(id)
+	return &Authenticator{Key: key, CredID: id, RPID: rpID, Flags: FlagsUPUVAT}
+}
+
+// CBOR encodes v in CTAP2's canonical CBOR.
+func CBOR(t testing.TB, v any) []byte {
+	t.Helper()
+	em, err := cbor.CTAP2EncOptions().EncMode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := em.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// coseAlg is the COSE algorithm of the key, and the hash its signatures use
+// (0 for EdDSA, which signs the message itself).
+func (a *Authenticator) coseAlg(t testing.TB) (int, crypto.Hash) {
+	switch k := a.Key.Public().(type) {
+	case *ecdsa.PublicKey:
+		if k.Curve == elliptic.P384() {
+			return -35, crypto.SHA384
+		}
+		return -7, crypto.SHA256
+	case ed25519.PublicKey:
+		return -8, 0
+	}
+	t.Fatalf("webauthntest: key %T", a.Key.Public())
+	return 0, 0
+}
+
+// COSEKey is the credential public key as a COSE_Key.
+func (a *Authenticator) COSEKey(t testing.TB) []byte {
+	t.Helper()
+	alg, _ := a.coseAlg(t)
+	switch k := a.Key.Public().(type) {
+	case *ecdsa.PublicKey:
+		b, err := k.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		size := (k.Curve.Params().BitSize + 7) / 8
+		crv := 1
+		if alg == -35 {
+			crv = 2
+		}
+		return CBOR(t, map[int]any{1: 2, 3: alg, -1: crv, -2: b[1 : 1+size], -3: b[1+size:]})
+	default: // Ed25519, the only other kind coseAlg accepts
+		return CBOR(t, map[int]any{1: 1, 3: alg, -1: 6, -2: []byte(k.(ed25519.PublicKey))})
+	}
+}
+
+// AuthData is the authenticator data of a registration.
+func (a *Authenticator) AuthData(t testing.TB) []byte {
+	t.Helper()
+	rp := sha256.Sum256([]byte(a.RPID))
+	var b bytes.Buffer
+	b.Write(rp[:])
+	b.WriteByte(a.Flags)
+	b.Write([]byte{0, 0, 0, 0}) // signCount
+	b.Write(make([]byte, 16))   // AAGUID
+	_ = binary.Write(&b, binary.BigEndian, uint16(len(a.CredID)))
+	b.Write(a.CredID)
+	b.Write(a.COSEKey(t))
+	return b.Bytes()
+}
+
+// Attest returns the attestation object for clientDataJSON in format "none"
+// or "packed" (self attestation: signed by the credential key).
+func (a *Authenticator) Attest(t testing.TB, format string, clientDataJSON []byte) []byte {
+	t.Helper()
+	ad := a.AuthData(t)
+	stmt := map[string]any{}
+	if format == "packed" {
+		cdh := sha256.Sum256(clientDataJSON)
+		msg := append(append([]byte{}, ad...), cdh[:]...)
+		alg, hash := a.coseAlg(t)
+		digest := msg
+		switch hash {
+		case crypto.SHA256:
+			d := sha256.Sum256(msg)
+			digest = d[:]
+		case crypto.SHA384:
+			d := sha512.Sum384(msg)
+			digest = d[:]
+		}
+		sig, err := a.Key.Sign(rand.Reader, digest, hash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmt = map[string]any{"alg": alg, "sig": sig}
+	}
+	return CBOR(t, map[string]any{"fmt": format, "attStmt": stmt, "authData": ad})
+}
+
+// ClientDataJSON is the clientDataJSON a browser makes.
+func ClientDataJSON(typ, challenge, origin string) []byte {
+	b, _ := json.Marshal(map[string]any{"type": typ, "challenge": challenge, "origin": origin, "crossOrigin": false})
+	return b
+}
+
+// BrowserJSON is what PublicKeyCredential.toJSON() gives for a registration.
+func BrowserJSON(credID, clientDataJSON, attestationObject []byte) []byte {
+	e := base64.RawURLEncoding.EncodeToString
+	b, _ := json.Marshal(map[string]any{
+		"id": e(credID), "rawId": e(credID), "type": "public-key", "authenticatorAttachment": "platform",
+		"clientExtensionResults": map[string]any{},
+		"response": map[string]any{
+			"clientDataJSON": e(clientDataJSON), "attestationObject": e(attestationObject),
+			"transports": []string{"internal", "hybrid"}, "publicKeyAlgorithm": -7,
+		},
+	})
+	return b
+}
