@@ -3,6 +3,8 @@ package specschema
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,6 +72,12 @@ func collect(err error, out []Violation) []Violation {
 					return out
 				}
 			}
+		}
+		if e.SchemaField == "discriminator" && e.Schema != nil && e.Schema.Discriminator != nil {
+			// An unknown kind: say which property and which values.
+			d := e.Schema.Discriminator
+			return append(out, Violation{Pointer: pointer(append(e.JSONPointer(), d.PropertyName)), Rule: "enum",
+				Want: "one of " + strings.Join(slices.Sorted(maps.Keys(d.Mapping)), ", ")})
 		}
 		return append(out, Violation{Pointer: pointer(e.JSONPointer()), Rule: rule(e), Want: want(e)})
 	}

@@ -3,6 +3,7 @@ package dfns
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,23 +11,14 @@ import (
 	"time"
 
 	"github.com/dfnskit/dfns-go/gen/flow"
+	"github.com/dfnskit/dfns-go/internal/specschema"
 )
 
 // CredentialInfo is the answer of a Fido2, Key, PasswordProtectedKey or
-// RecoveryKey credential to its challenge: the credentialInfo of the verify
-// request. Every field is base64url without padding. pkg/credential makes
-// it (its CredentialInfo is this type).
-type CredentialInfo struct {
-	// CredID is the credential id: random for Key and PasswordProtectedKey,
-	// SHA-256 of the encrypted private key for RecoveryKey, the WebAuthn
-	// credential id for Fido2.
-	CredID string `json:"credId"`
-	// ClientData is the client data JSON, base64url.
-	ClientData string `json:"clientData"`
-	// AttestationData is the attestation JSON (key kinds) or the CBOR
-	// attestation object (Fido2), base64url.
-	AttestationData string `json:"attestationData"`
-}
+// RecoveryKey credential to its challenge: the generated credentialInfo of
+// the verify request (CredID, ClientData, AttestationData, each base64url
+// without padding). pkg/credential makes it.
+type CredentialInfo = flow.CredentialInfo
 
 // VerifyRequest finalizes the flow: the body of POST
 // /auth/credentials/code/verify, for CreateCredentialWithCode. Which fields
@@ -178,8 +170,8 @@ func ValidateVerifyRequest(r VerifyRequest) error {
 // variant of its kind, optional fields absent when empty.
 func verifyBody(r VerifyRequest) (flow.CreateCredentialWithCodeRequest, error) {
 	var body flow.CreateCredentialWithCodeRequest
-	kind := flow.CredentialKind(r.Kind)
-	info := flow.CredentialInfo{CredID: r.CredentialInfo.CredID, ClientData: r.CredentialInfo.ClientData, AttestationData: r.CredentialInfo.AttestationData}
+	kind := r.Kind
+	info := r.CredentialInfo
 	var v any
 	switch r.Kind {
 	case CredentialKindFido2:
@@ -214,123 +206,72 @@ func verifyBody(r VerifyRequest) (flow.CreateCredentialWithCodeRequest, error) {
 	return body, err
 }
 
-// Credential is a registered credential: the answer of
-// CreateCredentialWithCode. It marshals to the API's JSON shape.
-type Credential struct {
-	// Kind is the credential's kind. In the default validation a kind this
-	// version does not know is kept as is.
-	Kind CredentialKind `json:"kind"`
-	// CredentialID is the credId the client sent (for Fido2, the WebAuthn
-	// credential id).
-	CredentialID string `json:"credentialId"`
-	// CredentialUUID is Dfns's own id of the credential ("cr-…").
-	CredentialUUID string `json:"credentialUuid"`
-	// DateCreated is when the credential was registered (zero if the
-	// answer had none, in the default validation).
-	DateCreated time.Time `json:"dateCreated"`
-	// IsActive reports whether the credential can be used.
-	IsActive bool `json:"isActive"`
-	// Name is the credential's name (the request's Name).
-	Name string `json:"name"`
-	// PublicKey is the credential's public key, SPKI PEM; empty for the
-	// kinds without one.
-	PublicKey string `json:"publicKey"`
-	// RelyingPartyID is the relying party the credential is scoped to.
-	RelyingPartyID string `json:"relyingPartyId"`
-	// Origin is the origin the credential was registered from.
-	Origin string `json:"origin"`
-}
-
-// dateTime checks an RFC 3339 date-time string (JSON Schema's date-time).
-func dateTime(path string, v any) *ValidationError {
-	s, ok := v.(string)
-	if !ok {
-		return respErr(path, RuleType, "string")
-	}
-	if _, err := time.Parse(time.RFC3339Nano, s); err != nil {
-		return respErr(path, RuleFormat, "date-time")
-	}
-	return nil
-}
-
-// The credential's schemas: the default validation requires what identifies
-// the credential and checks the types of the rest; the strict one is
-// openapi.flow.yaml's Credential.
-var (
-	credentialDefault = object(
-		req("kind", str(1, -1, nil)),
-		req("credentialId", anyString),
-		req("credentialUuid", anyString),
-		opt("dateCreated", dateTime),
-		opt("isActive", boolean),
-		opt("name", anyString),
-		opt("publicKey", anyString),
-		opt("relyingPartyId", anyString),
-		opt("origin", anyString),
-	)
-	credentialStrict = object(
-		req("kind", kindSchema),
-		req("credentialId", anyString),
-		req("credentialUuid", anyString),
-		req("dateCreated", dateTime),
-		req("isActive", boolean),
-		req("name", anyString),
-		req("publicKey", anyString),
-		req("relyingPartyId", anyString),
-		req("origin", anyString),
-	)
-)
+// Credential is a registered credential, the answer of
+// CreateCredentialWithCode: the generated model of openapi.flow.yaml
+// (CredentialUUID is Dfns's id, cr-…; PublicKey is SPKI PEM).
+type Credential = flow.Credential
 
 // ParseCredential decodes a CreateCredentialWithCode response body with the
-// default validation: kind, credentialId and credentialUuid are required,
-// the other fields are checked when present (dateCreated as an RFC 3339
-// date-time), unknown fields and kinds are tolerated. Bad JSON is a
-// *DecodeError; a missing field or a wrong type a *ValidationError naming
-// the field, never the value.
+// default validation: kind, credentialId and credentialUuid must be
+// non-empty; the other fields are decoded when present (dateCreated as an
+// RFC 3339 date-time); unknown fields and kinds are tolerated. Bad JSON is a
+// *DecodeError; a missing field or a wrong type a *ValidationError naming the
+// field, never the value.
 func ParseCredential(data []byte) (*Credential, error) {
-	return parseCredential(data, nil, credentialDefault)
+	return parseCredential(data, nil)
 }
 
-// ParseCredentialStrict is ParseCredential with every field of
-// openapi.flow.yaml's Credential required, and kind one of the known kinds.
+// ParseCredentialStrict is ParseCredential with openapi.flow.yaml's
+// Credential enforced: every field required, kind one of the known kinds.
 func ParseCredentialStrict(data []byte) (*Credential, error) {
-	return parseCredential(data, nil, credentialStrict)
+	return decoder(true, specschema.Verify, parseCredential)(data, nil)
 }
 
-// decodeTree decodes data into a generic tree and validates it with schema,
-// an object schema.
-func decodeTree(data []byte, meta *responseMeta, schema check) (map[string]any, error) {
-	var v any
-	if err := json.Unmarshal(data, &v); err != nil {
-		return nil, newDecodeError(meta, data, err)
-	}
-	if err := schema("", v); err != nil {
+// parseCredential decodes data into the generated Credential and checks
+// what identifies it.
+func parseCredential(data []byte, meta *responseMeta) (*Credential, error) {
+	cred := new(Credential)
+	if err := decodeJSON(data, meta, cred, specschema.Verify); err != nil {
 		return nil, err
 	}
-	return v.(map[string]any), nil
-}
-
-// parseCredential decodes and validates data, and builds the credential from
-// the tree.
-func parseCredential(data []byte, meta *responseMeta, schema check) (*Credential, error) {
-	m, err := decodeTree(data, meta, schema)
-	if err != nil {
-		return nil, err
-	}
-	cred := &Credential{
-		Kind:           CredentialKind(treeString(m, "kind")),
-		CredentialID:   treeString(m, "credentialId"),
-		CredentialUUID: treeString(m, "credentialUuid"),
-		Name:           treeString(m, "name"),
-		PublicKey:      treeString(m, "publicKey"),
-		RelyingPartyID: treeString(m, "relyingPartyId"),
-		Origin:         treeString(m, "origin"),
-	}
-	cred.IsActive, _ = m["isActive"].(bool)
-	if s, ok := m["dateCreated"].(string); ok {
-		cred.DateCreated, _ = time.Parse(time.RFC3339Nano, s) // validated above
+	switch {
+	case cred.Kind == "":
+		return nil, respErr("/kind", RuleRequired, "a credential kind")
+	case cred.CredentialID == "":
+		return nil, respErr("/credentialId", RuleRequired, "string")
+	case cred.CredentialUUID == "":
+		return nil, respErr("/credentialUuid", RuleRequired, "string")
 	}
 	return cred, nil
+}
+
+// decodeJSON decodes data into v: a syntax error is a *DecodeError, a type
+// error a *ValidationError. A date-time that is not one stops encoding/json
+// without a path: op's schema says which field it was.
+func decodeJSON(data []byte, meta *responseMeta, v any, op func() (*specschema.Operation, error)) error {
+	err := json.Unmarshal(data, v)
+	if err == nil {
+		return nil
+	}
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) || !json.Valid(data) {
+		return newDecodeError(meta, data, err)
+	}
+	var perr *time.ParseError
+	if !errors.As(err, &perr) {
+		return typeError(err)
+	}
+	path := ""
+	if o, oerr := op(); oerr == nil {
+		doc, _ := specschema.Decode(data)
+		for _, x := range o.OK.Validate(doc) {
+			if x.Rule == RuleFormat {
+				path = x.Pointer
+				break
+			}
+		}
+	}
+	return respErr(path, RuleFormat, "date-time")
 }
 
 // CreateCredentialWithCode finalizes the flow (POST
@@ -358,17 +299,11 @@ func (c *Client) CreateCredentialWithCode(ctx context.Context, req VerifyRequest
 	if err != nil {
 		return nil, fmt.Errorf("dfns: encoding the request: %w", err)
 	}
-	schema := credentialDefault
-	if c.strict {
-		schema = credentialStrict
-	}
 	return do(ctx, c, call[*Credential]{
 		send: func(ctx context.Context) (*http.Response, error) {
 			return c.flow.CreateCredentialWithCode(ctx, body)
 		},
-		decode: func(data []byte, meta *responseMeta) (*Credential, error) {
-			return parseCredential(data, meta, schema)
-		},
+		decode:  decoder(c.strict, specschema.Verify, parseCredential),
 		secrets: req.secrets(),
 	})
 }

@@ -14,21 +14,6 @@ import (
 	"github.com/dfnskit/dfns-go/pkg/dfns"
 )
 
-// answers returns one 200 answer of init per kind, as sent on the wire.
-func answers(t *testing.T) map[dfns.CredentialKind][]byte {
-	t.Helper()
-	s := New(WithSeed(3), WithClock(fixedClock))
-	out := map[dfns.CredentialKind][]byte{}
-	for _, kind := range dfns.CredentialKinds() {
-		rec := post(t, s.Handler(), initPath, `{"credentialKind":"`+string(kind)+`","code":"`+string(s.MintCode())+`"}`)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("%s: %d %s", kind, rec.Code, rec.Body)
-		}
-		out[kind] = rec.Body.Bytes()
-	}
-	return out
-}
-
 // mutate applies f to a decoded copy of body and re-encodes it.
 func mutate(t *testing.T, body []byte, f func(m map[string]any)) []byte {
 	t.Helper()
