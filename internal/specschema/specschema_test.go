@@ -154,18 +154,19 @@ func TestViolations(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		f    func(m map[string]any)
-		want specschema.Violation
+		want specschema.Violation // Want: a prefix (the spec's own values follow)
 	}{
 		{"required", func(m map[string]any) { delete(m, "challenge") }, specschema.Violation{Pointer: "/challenge", Rule: "required"}},
 		{"type", func(m map[string]any) { m["user"].(map[string]any)["id"] = 3 }, specschema.Violation{Pointer: "/user/id", Rule: "type", Want: "string"}},
-		{"enum", func(m map[string]any) { m["attestation"] = "LEAK" }, specschema.Violation{Pointer: "/attestation", Rule: "enum", Want: "one of none, indirect, direct, enterprise"}},
+		{"enum", func(m map[string]any) { m["attestation"] = "LEAK" }, specschema.Violation{Pointer: "/attestation", Rule: "enum", Want: "one of none, "}},
+		{"unknown kind", func(m map[string]any) { m["kind"] = "LEAK" }, specschema.Violation{Pointer: "/kind", Rule: "enum", Want: "one of Fido2, "}},
 		{"pattern", func(m map[string]any) {
 			m["excludeCredentials"] = []any{map[string]any{"type": "public-key", "id": "cr-LEAK"}}
-		}, specschema.Violation{Pointer: "/excludeCredentials/0/id", Rule: "pattern", Want: "^cr-[a-z0-9]{5}-[a-z0-9]{5}-[a-z0-9]{14,16}$"}},
+		}, specschema.Violation{Pointer: "/excludeCredentials/0/id", Rule: "pattern", Want: "^cr-"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := op.OK.Validate(mutate(t, fido2, tc.f))
-			if len(got) != 1 || got[0] != tc.want {
+			if len(got) != 1 || got[0].Pointer != tc.want.Pointer || got[0].Rule != tc.want.Rule || !strings.HasPrefix(got[0].Want, tc.want.Want) {
 				t.Fatalf("got %+v, want [%+v]", got, tc.want)
 			}
 		})
