@@ -133,17 +133,18 @@ func (c *Client) CreateCredentialChallengeWithCode(ctx context.Context, kind Cre
 		send: func(ctx context.Context) (*http.Response, error) {
 			return c.api.CreateCredentialChallengeWithCode(ctx, body)
 		},
-		decode:  c.challengeDecoder(),
+		decode:  c.challengeDecoder(kind),
 		secrets: secrets{code.reveal()},
 	})
 }
 
-// challengeDecoder is init's decoder in the client's validation mode.
-func (c *Client) challengeDecoder() func([]byte, *responseMeta) (Challenge, error) {
+// challengeDecoder is init's decoder in the client's validation mode: the
+// default one decodes as the kind asked for first.
+func (c *Client) challengeDecoder(kind CredentialKind) func([]byte, *responseMeta) (Challenge, error) {
 	if c.strict {
 		return parseChallengeStrict
 	}
-	return parseChallenge
+	return func(data []byte, meta *responseMeta) (Challenge, error) { return parseChallenge(data, meta, kind) }
 }
 
 // call is one endpoint's part of a request: send it once, read a 2xx body,

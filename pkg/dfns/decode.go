@@ -17,43 +17,50 @@ import (
 //
 // Bad JSON is a *DecodeError; a missing field or a wrong type is a
 // *ValidationError naming the field and the rule, never the value. Decoding
-// is encoding/json's into the generated model of the kind: keys match
+// is encoding/json's into the generated model of the kind (Fido2's first,
+// the commonest kind; the client decodes as the kind it asked for): keys match
 // case-insensitively when no exact key is present, and a type error inside
 // an array names the array's field without the index
 // ("/pubKeyCredParams/alg"). ParseChallengeStrict has JSON Schema's exact
 // semantics.
 func ParseChallenge(data []byte) (Challenge, error) {
-	return parseChallenge(data, nil)
+	return parseChallenge(data, nil, CredentialKindFido2)
 }
 
-// parseChallenge reads the kind, then decodes the body into the kind's
-// generated model and checks what the flow needs.
-func parseChallenge(data []byte, meta *responseMeta) (Challenge, error) {
-	var peek struct {
-		Kind CredentialKind `json:"kind"` // the discriminator
+// parseChallenge decodes data as a challenge of kind want (the kind the
+// client asked for), and once more as the kind the body names when that is
+// another: every generated model has the kind, so the first pass says which.
+func parseChallenge(data []byte, meta *responseMeta, want CredentialKind) (Challenge, error) {
+	ch, need, err := decodeVariant(want, data)
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) || (err != nil && !json.Valid(data)) {
+		return nil, newDecodeError(meta, data, err)
 	}
-	if err := json.Unmarshal(data, &peek); err != nil {
-		var syn *json.SyntaxError
-		if errors.As(err, &syn) || !json.Valid(data) {
-			return nil, newDecodeError(meta, data, err)
-		}
+	switch got := ch.Kind(); {
+	case got == "" && err != nil:
+		return nil, typeError(err) // kind of the wrong type, or not an object
+	case got == "" && bytes.Equal(bytes.TrimSpace(data), []byte("null")):
+		return nil, respErr("", RuleType, "object")
+	case got == "":
+		return nil, respErr("/kind", RuleRequired, "a credential kind")
+	case got != want:
+		ch, need, err = decodeVariant(got, data)
+	}
+	if err != nil {
 		return nil, typeError(err)
 	}
-	if peek.Kind == "" {
-		if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
-			return nil, respErr("", RuleType, "object") // not a missing kind
-		}
-		return nil, respErr("/kind", RuleRequired, "a credential kind")
+	if err := required(ch, need); err != nil {
+		return nil, err
 	}
-	return decodeChallenge(peek.Kind, data)
+	return ch, nil
 }
 
-// decodeChallenge decodes data as a challenge of kind and checks what the
-// flow needs.
+// decodeChallenge decodes data as a challenge of kind, which the strict
+// validator read, and checks what the flow needs.
 func decodeChallenge(kind CredentialKind, data []byte) (Challenge, error) {
 	ch, need, err := decodeVariant(kind, data)
 	if err != nil {
-		return nil, err
+		return nil, typeError(err)
 	}
 	if ch.Kind() != kind {
 		// A case variant of "kind" later in the body ("Kind"): encoding/json
@@ -73,44 +80,41 @@ type flowField struct {
 }
 
 // decodeVariant decodes data into the generated model of kind, and returns
-// the field the flow signs or reads (challenge, otpUrl; none for Password
-// and unknown kinds). This switch is the one place a kind is mapped to its
-// type.
-func decodeVariant(kind CredentialKind, data []byte) (ch Challenge, need flowField, err error) {
+// it (even with a type error, which encoding/json reports after decoding
+// the rest), the field the flow signs or reads (challenge, otpUrl; none for
+// Password and unknown kinds), and encoding/json's error. This switch is the
+// one place a kind is mapped to its type.
+func decodeVariant(kind CredentialKind, data []byte) (Challenge, flowField, error) {
 	switch kind {
 	case CredentialKindFido2:
 		c := new(Fido2Challenge)
-		ch, need, err = c, flowField{&c.Challenge, "/challenge"}, json.Unmarshal(data, &c.Fido2Challenge)
+		return c, flowField{&c.Challenge, "/challenge"}, json.Unmarshal(data, &c.Fido2Challenge)
 	case CredentialKindKey:
 		c := new(KeyChallenge)
-		ch, need, err = c, flowField{&c.Challenge, "/challenge"}, json.Unmarshal(data, &c.KeyChallenge)
+		return c, flowField{&c.Challenge, "/challenge"}, json.Unmarshal(data, &c.KeyChallenge)
 	case CredentialKindPasswordProtectedKey:
 		c := new(PasswordProtectedKeyChallenge)
-		ch, need, err = c, flowField{&c.Challenge, "/challenge"}, json.Unmarshal(data, &c.PasswordProtectedKeyChallenge)
+		return c, flowField{&c.Challenge, "/challenge"}, json.Unmarshal(data, &c.PasswordProtectedKeyChallenge)
 	case CredentialKindRecoveryKey:
 		c := new(RecoveryKeyChallenge)
-		ch, need, err = c, flowField{&c.Challenge, "/challenge"}, json.Unmarshal(data, &c.RecoveryKeyChallenge)
+		return c, flowField{&c.Challenge, "/challenge"}, json.Unmarshal(data, &c.RecoveryKeyChallenge)
 	case CredentialKindPassword:
 		c := new(PasswordChallenge)
-		ch, err = c, json.Unmarshal(data, &c.PasswordChallenge)
+		return c, flowField{}, json.Unmarshal(data, &c.PasswordChallenge)
 	case CredentialKindTotp:
 		c := new(TotpChallenge)
-		ch, need, err = c, flowField{&c.OtpURL, "/otpUrl"}, json.Unmarshal(data, &c.TotpChallenge)
-	default:
-		c := &UnknownChallenge{Raw: bytes.Clone(data)}
-		// Tolerate whatever an unknown kind carries: a type error leaves
-		// that field zero and the rest decoded.
-		// (but for the identifier, which the flow needs).
-		var ute *json.UnmarshalTypeError
-		if err := json.Unmarshal(data, &c.common); err != nil && (!errors.As(err, &ute) || ute.Field == "challengeIdentifier") {
-			return nil, need, typeError(err)
-		}
-		return c, need, nil
+		return c, flowField{&c.OtpURL, "/otpUrl"}, json.Unmarshal(data, &c.TotpChallenge)
 	}
-	if err != nil {
-		return nil, need, typeError(err)
+	// A kind this version does not know: tolerate whatever it carries (a
+	// type error leaves that field zero and the rest decoded), but for the
+	// identifier, which the flow needs.
+	c := &UnknownChallenge{Raw: bytes.Clone(data)}
+	err := json.Unmarshal(data, &c.common)
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &ute) && ute.Field != "challengeIdentifier" {
+		err = nil
 	}
-	return ch, need, nil
+	return c, flowField{}, err
 }
 
 // required checks what the flow needs of a decoded challenge.
