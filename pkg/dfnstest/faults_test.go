@@ -52,7 +52,10 @@ func isTransportError(err error) bool {
 // fault consumed the code.
 func TestFaults(t *testing.T) {
 	srv := newServer(t, dfnstest.WithFaults())
-	plain := newClient(t, srv)
+	// The default policy, but its waits (Retry-After: 1 s, 2 s) take no time.
+	policy := dfns.DefaultRetryPolicy()
+	policy.Sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	plain := newClient(t, srv, dfns.WithRetryPolicy(policy))
 	cases := []struct {
 		spec     string
 		check    func(t *testing.T, ch dfns.Challenge, err error)
