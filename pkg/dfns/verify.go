@@ -1,6 +1,7 @@
 package dfns
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -103,107 +104,82 @@ func (r *VerifyRequest) secrets() secrets {
 }
 
 // ValidateVerifyRequest checks a CreateCredentialWithCode request without
-// sending it (see VerifyRequest for the table): Kind one of the spec's, Name
-// and ChallengeIdentifier non-empty, the fields of the kind non-empty, the
-// fields of other kinds empty. The error is a *ValidationError naming the
-// field as a JSON pointer into the request body ("/credentialInfo/credId")
-// and the rule, never a value.
+// sending it: Kind one of the spec's, no field set that the kind does not
+// take (see VerifyRequest), and the body it makes valid against
+// openapi.flow.yaml's request schema (kin-openapi, the document loaded on
+// first use). The error is a *ValidationError naming the field as a JSON
+// pointer into the request body ("/credentialInfo/credId") and the rule,
+// never a value.
 func ValidateVerifyRequest(r VerifyRequest) error {
-	if !r.Kind.Valid() {
-		return reqErr("/credentialKind", RuleEnum, fmt.Sprintf("one of %v", CredentialKinds()))
-	}
-	if r.Name == "" {
-		return reqErr("/credentialName", RuleMinLength, "1")
-	}
-	if r.ChallengeIdentifier == "" {
-		return reqErr("/challengeIdentifier", RuleMinLength, "1")
-	}
-	keyInfo := r.CredentialInfo != CredentialInfo{}
-	password, otp := r.Password, r.OtpCode
-	switch r.Kind {
-	case CredentialKindPassword:
-		if password == "" {
-			return reqErr("/credentialInfo/password", RuleMinLength, "1")
-		}
-		if keyInfo {
-			return reqErr("/credentialInfo", RuleAdditionalProperties, "only password for "+string(r.Kind))
-		}
-	case CredentialKindTotp:
-		if otp == "" {
-			return reqErr("/credentialInfo/otpCode", RuleMinLength, "1")
-		}
-		if keyInfo {
-			return reqErr("/credentialInfo", RuleAdditionalProperties, "only otpCode for "+string(r.Kind))
-		}
-	default: // Fido2, Key, PasswordProtectedKey, RecoveryKey
-		for _, f := range []struct{ path, value string }{
-			{"/credentialInfo/credId", r.CredentialInfo.CredID},
-			{"/credentialInfo/clientData", r.CredentialInfo.ClientData},
-			{"/credentialInfo/attestationData", r.CredentialInfo.AttestationData},
-		} {
-			if f.value == "" {
-				return reqErr(f.path, RuleMinLength, "1")
-			}
-		}
-	}
-	if r.Kind != CredentialKindPassword && password != "" {
-		return reqErr("/credentialInfo/password", RuleAdditionalProperties, "only for Password")
-	}
-	if r.Kind != CredentialKindTotp && otp != "" {
-		return reqErr("/credentialInfo/otpCode", RuleAdditionalProperties, "only for Totp")
-	}
-	switch r.Kind {
-	case CredentialKindPasswordProtectedKey:
-		if r.EncryptedPrivateKey == "" {
-			return reqErr("/encryptedPrivateKey", RuleRequired, "string")
-		}
-	case CredentialKindRecoveryKey:
-	default:
-		if r.EncryptedPrivateKey != "" {
-			return reqErr("/encryptedPrivateKey", RuleAdditionalProperties, "only for PasswordProtectedKey and RecoveryKey")
-		}
-	}
-	return nil
+	_, err := verifyBody(r)
+	return err
 }
 
-// verifyBody builds the wire body of a validated request: the generated
-// variant of its kind, optional fields absent when empty.
-func verifyBody(r VerifyRequest) (flow.CreateCredentialWithCodeRequest, error) {
-	var body flow.CreateCredentialWithCodeRequest
-	kind := r.Kind
-	info := r.CredentialInfo
+// verifyBody builds the wire body of a request, the generated variant of its
+// kind with optional fields absent when empty, and validates it.
+func verifyBody(r VerifyRequest) (json.RawMessage, error) {
+	kind, name, id, info := r.Kind, r.Name, r.ChallengeIdentifier, r.CredentialInfo
+	// What the kind does not take must be empty: unset what it takes.
+	rest := r
+	rest.Kind, rest.Name, rest.ChallengeIdentifier, rest.CredentialInfo = "", "", "", CredentialInfo{}
 	var v any
-	switch r.Kind {
+	switch kind {
 	case CredentialKindFido2:
-		v = flow.Fido2CredentialRequest{CredentialKind: kind, CredentialName: r.Name, ChallengeIdentifier: r.ChallengeIdentifier, CredentialInfo: info}
+		v = flow.Fido2CredentialRequest{CredentialKind: kind, CredentialName: name, ChallengeIdentifier: id, CredentialInfo: info}
 	case CredentialKindKey:
-		v = flow.KeyCredentialRequest{CredentialKind: kind, CredentialName: r.Name, ChallengeIdentifier: r.ChallengeIdentifier, CredentialInfo: info}
+		v = flow.KeyCredentialRequest{CredentialKind: kind, CredentialName: name, ChallengeIdentifier: id, CredentialInfo: info}
 	case CredentialKindPasswordProtectedKey:
-		v = flow.PasswordProtectedKeyCredentialRequest{CredentialKind: kind, CredentialName: r.Name, ChallengeIdentifier: r.ChallengeIdentifier,
+		v = flow.PasswordProtectedKeyCredentialRequest{CredentialKind: kind, CredentialName: name, ChallengeIdentifier: id,
 			CredentialInfo: info, EncryptedPrivateKey: r.EncryptedPrivateKey}
+		rest.EncryptedPrivateKey = ""
 	case CredentialKindRecoveryKey:
-		rk := flow.RecoveryKeyCredentialRequest{CredentialKind: kind, CredentialName: r.Name, ChallengeIdentifier: r.ChallengeIdentifier, CredentialInfo: info}
+		rk := flow.RecoveryKeyCredentialRequest{CredentialKind: kind, CredentialName: name, ChallengeIdentifier: id, CredentialInfo: info}
 		if r.EncryptedPrivateKey != "" {
 			rk.EncryptedPrivateKey = &r.EncryptedPrivateKey
 		}
-		v = rk
+		v, rest.EncryptedPrivateKey = rk, ""
 	case CredentialKindPassword:
 		//lint:ignore SA1019 the deprecated kinds are still sent
-		v = flow.PasswordCredentialRequest{CredentialKind: kind, CredentialName: r.Name, ChallengeIdentifier: r.ChallengeIdentifier,
+		v = flow.PasswordCredentialRequest{CredentialKind: kind, CredentialName: name, ChallengeIdentifier: id,
 			CredentialInfo: flow.PasswordCredentialInfo{Password: r.Password}}
+		rest.CredentialInfo, rest.Password = info, ""
 	case CredentialKindTotp:
 		//lint:ignore SA1019 the deprecated kinds are still sent
-		v = flow.TotpCredentialRequest{CredentialKind: kind, CredentialName: r.Name, ChallengeIdentifier: r.ChallengeIdentifier,
+		v = flow.TotpCredentialRequest{CredentialKind: kind, CredentialName: name, ChallengeIdentifier: id,
 			CredentialInfo: flow.TotpCredentialInfo{OtpCode: r.OtpCode}}
+		rest.CredentialInfo, rest.OtpCode = info, ""
+	default:
+		return nil, reqErr("/credentialKind", RuleEnum, fmt.Sprintf("one of %v", CredentialKinds()))
 	}
-	// The variant carries its credentialKind already: set the union from its
-	// JSON rather than through From*, which merges the kind in a second pass.
-	b, err := json.Marshal(v)
+	for _, f := range []struct {
+		path string
+		set  bool
+	}{
+		{"/credentialInfo", rest.CredentialInfo != CredentialInfo{}},
+		{"/encryptedPrivateKey", rest.EncryptedPrivateKey != ""},
+		{"/credentialInfo/password", rest.Password != ""},
+		{"/credentialInfo/otpCode", rest.OtpCode != ""},
+	} {
+		if f.set {
+			return nil, reqErr(f.path, RuleAdditionalProperties, "not for "+string(kind))
+		}
+	}
+	body, err := json.Marshal(v)
 	if err != nil {
-		return body, err
+		return nil, err
 	}
-	err = body.UnmarshalJSON(b)
-	return body, err
+	op, err := specschema.Verify()
+	if err != nil {
+		return nil, err
+	}
+	doc, err := specschema.Decode(body)
+	if err != nil {
+		return nil, err
+	}
+	if vs := op.Request.Validate(doc); len(vs) > 0 {
+		return nil, reqErr(vs[0].Pointer, vs[0].Rule, vs[0].Want)
+	}
+	return body, nil
 }
 
 // Credential is a registered credential, the answer of
@@ -292,16 +268,13 @@ func decodeJSON(data []byte, meta *responseMeta, v any, op func() (*specschema.O
 // *ValidationError…). No error ever holds the challengeIdentifier, the
 // password or the OTP code.
 func (c *Client) CreateCredentialWithCode(ctx context.Context, req VerifyRequest) (*Credential, error) {
-	if err := ValidateVerifyRequest(req); err != nil {
-		return nil, err
-	}
 	body, err := verifyBody(req)
 	if err != nil {
-		return nil, fmt.Errorf("dfns: encoding the request: %w", err)
+		return nil, err
 	}
 	return do(ctx, c, call[*Credential]{
 		send: func(ctx context.Context) (*http.Response, error) {
-			return c.flow.CreateCredentialWithCode(ctx, body)
+			return c.flow.CreateCredentialWithCodeWithBody(ctx, "application/json", bytes.NewReader(body))
 		},
 		decode:  decoder(c.strict, specschema.Verify, parseCredential),
 		secrets: req.secrets(),
