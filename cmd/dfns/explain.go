@@ -41,13 +41,15 @@ func explain(step string, err error, timeout time.Duration) string {
 	case errors.As(err, &valErr) && valErr.In == "request" && valErr.Path == "/code":
 		return "the one-time code is malformed (" + valErr.Rule + "): check it, or mint a new code"
 	case errors.As(err, &apiErr):
-		return explainAPI(step, apiErr, cause)
+		return explainAPI(step, apiErr, apiCause(apiErr))
 	case errors.As(err, &valErr), errors.As(err, &decErr):
 		return "the answer is not a valid Dfns " + answerOf(step) + " (" + cause + "): is the base URL a Dfns API?"
 	case errors.Is(err, dfns.ErrRedirect):
 		return "the API answered with a redirect, which is refused (it would re-send the code): put the final URL in --api-url"
-	case errors.As(err, &dnsErr), errors.As(err, &opErr) && opErr.Op == "dial":
-		return "cannot reach the API (" + cause + "): check the URL and the network (is the sandbox running?)"
+	case errors.As(err, &dnsErr):
+		return "cannot reach the API (" + dnsErr.Error() + "): check the URL and the network"
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return fmt.Sprintf("cannot reach the API at %v (%v): check the URL and the network (is the sandbox running?)", opErr.Addr, opErr.Err)
 	case errors.As(err, &tlsErr):
 		return "the API's certificate is not trusted (" + cause + "): check the URL"
 	case errors.Is(err, credential.ErrUnsupportedKey), errors.Is(err, credential.ErrMalformed):
@@ -69,7 +71,7 @@ func explainAPI(step string, e *dfns.APIError, cause string) string {
 	case errors.Is(e, dfns.ErrNotFound):
 		return "the API has no such endpoint (" + cause + "): check --api-url, --region or DFNS_API_URL"
 	case step == stepInit && errors.Is(e, dfns.ErrUnauthorized):
-		return "the one-time code was refused (" + cause + "): it is unknown, used or expired; mint a new code"
+		return "the one-time code was refused (" + cause + "): mint a new code"
 	case step == stepVerify && errors.Is(e, dfns.ErrUnauthorized):
 		return "the challenge was refused (" + cause + "): it is used or expired; mint a new code and run again"
 	case step == stepVerify:
@@ -78,6 +80,15 @@ func explainAPI(step string, e *dfns.APIError, cause string) string {
 		return "the token was refused (" + cause + "): check DFNS_TOKEN"
 	}
 	return "the API refused the request (" + cause + ")"
+}
+
+// apiCause is an APIError in a few words: status, message, request id.
+func apiCause(e *dfns.APIError) string {
+	s := fmt.Sprintf("%d %s", e.StatusCode, strings.TrimSuffix(e.Message, "."))
+	if e.RequestID != "" {
+		s += ", request id " + e.RequestID
+	}
+	return s
 }
 
 // answerOf names what a step answers.

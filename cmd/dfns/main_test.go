@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -192,51 +193,81 @@ func TestInitAgainstSandbox(t *testing.T) {
 func TestSandboxCommand(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, "sandbox", "--addr", "127.0.0.1:0", "--seed", "7")
+	cmd := exec.CommandContext(ctx, binary, "sandbox", "--addr", "127.0.0.1:0", "--seed", "7", "--codes", "3", "--code-ttl", "1h")
 	cmd.Env = cleanEnv()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	lines := bufio.NewScanner(stdout)
-	vars := map[string]string{}
-	for len(vars) < 2 && lines.Scan() {
+	var apiURL string
+	var codes []string
+	for len(codes) < 3 && lines.Scan() {
 		k, v, ok := strings.Cut(lines.Text(), "=")
-		if !ok {
+		switch {
+		case ok && k == "DFNS_API_URL":
+			apiURL = v
+		case ok && k == "DFNS_CODE":
+			codes = append(codes, v)
+		default:
 			t.Fatalf("unexpected line %q", lines.Text())
 		}
-		vars[k] = v
 	}
-	if vars["DFNS_API_URL"] == "" || vars["DFNS_CODE"] == "" {
-		t.Fatalf("sandbox printed %v; stderr %s", vars, stderr.String())
+	errLines := bufio.NewScanner(stderr)
+	var info []string
+	for len(info) < 2 && errLines.Scan() {
+		info = append(info, errLines.Text())
 	}
+	if apiURL == "" || len(codes) != 3 || codes[0] == codes[1] || codes[1] == codes[2] {
+		t.Fatalf("sandbox printed %s %v", apiURL, codes)
+	}
+	if len(info) != 2 || !strings.Contains(info[0], "3 single-use code(s), valid until ") || !strings.Contains(info[0], "(1h0m0s)") ||
+		!strings.Contains(info[1], "DFNS_API_URL="+apiURL+" dfns mint") {
+		t.Errorf("stderr %q", info)
+	}
+	go io.Copy(io.Discard, stderr)
 
-	// The printed code works against the printed URL, through the client.
-	c, err := dfns.New(dfns.WithBaseURL(vars["DFNS_API_URL"]))
+	// Each printed code works against the printed URL, through the client.
+	c, err := dfns.New(dfns.WithBaseURL(apiURL))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := c.CreateCredentialChallengeWithCode(ctx, dfns.CredentialKindKey, dfns.OneTimeCode(vars["DFNS_CODE"]))
-	if err != nil {
-		t.Fatalf("redeeming the printed code: %v", err)
+	for _, code := range codes {
+		ch, err := c.CreateCredentialChallengeWithCode(ctx, dfns.CredentialKindKey, dfns.OneTimeCode(code))
+		if err != nil {
+			t.Fatalf("redeeming a printed code: %v", err)
+		}
+		if _, ok := ch.(*dfns.KeyChallenge); !ok {
+			t.Fatalf("got %T", ch)
+		}
 	}
-	if _, ok := ch.(*dfns.KeyChallenge); !ok {
-		t.Fatalf("got %T", ch)
+
+	// More codes later: dfns mint prints one alone on stdout, for a pipe.
+	env := []string{"DFNS_API_URL=" + apiURL}
+	m := runBinary(t, "", env, "mint", "--ttl", "2m")
+	if m.exit != 0 || !strings.Contains(m.stderr, "valid until") || !strings.Contains(m.stderr, "(2m0s)") {
+		t.Fatalf("mint: exit %d, stderr %q", m.exit, m.stderr)
+	}
+	out := filepath.Join(t.TempDir(), "key.pem")
+	if r := runBinary(t, m.stdout, env, "register", "--name", "n", "--out", out, "--code", "-"); r.exit != 0 {
+		t.Fatalf("registering with the minted code: exit %d: %s", r.exit, r.stderr)
+	}
+	if m := runBinary(t, "", nil, "mint"); m.exit != exitUsage || !strings.Contains(m.stderr, "set DFNS_API_URL") {
+		t.Errorf("mint without an API: exit %d, stderr %q", m.exit, m.stderr)
 	}
 
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
 	if err := cmd.Wait(); err != nil {
-		t.Fatalf("sandbox did not exit cleanly on SIGINT: %v; stderr %s", err, stderr.String())
-	}
-	if !strings.Contains(stderr.String(), "stopped") {
-		t.Errorf("stderr %q", stderr.String())
+		t.Fatalf("sandbox did not exit cleanly on SIGINT: %v", err)
 	}
 }
 
@@ -248,6 +279,8 @@ func TestUsage(t *testing.T) {
 		{"init"},
 		{"init", "--kind", "Key", "extra"},
 		{"sandbox", "--seed", "x"},
+		{"sandbox", "--code-ttl", "0"},
+		{"sandbox", "--codes", "-1"},
 		{"demo", "--bogus"},
 		{"init", "--kind", "Key", "--region", "mars"},
 		{"init", "--kind", "Key", "--region", "eu", "--api-url", "https://x.example"},
