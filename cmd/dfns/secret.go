@@ -28,15 +28,12 @@ type secretSource struct {
 	file      string // the file flag's value
 }
 
-// errOnCommandLine is a secret given as a flag's value.
-var errOnCommandLine = errors.New("on the command line")
-
 // check refuses a flag value other than "" and "-", before anything is read.
 func (s secretSource) check() error {
 	switch {
 	case s.flagValue != "" && s.flagValue != "-":
-		return fmt.Errorf("%s takes only '-' (stdin): never put the %s on the command line, where shells and ps keep it: %w",
-			s.flag, s.name, errOnCommandLine)
+		return fmt.Errorf("%s takes only '-' (stdin): never put the %s on the command line, where shells and ps keep it",
+			s.flag, s.name)
 	case s.flagValue == "-" && s.file != "":
 		return fmt.Errorf("use either %s - or %s, not both", s.flag, s.fileFlag)
 	}
