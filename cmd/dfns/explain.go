@@ -82,6 +82,21 @@ func explainAPI(step string, e *dfns.APIError, cause string) string {
 	return "the API refused the request (" + cause + ")"
 }
 
+// lostCause says in a few words why an answer never came (or came
+// unreadable): no advice, the caller's message says what to do.
+func lostCause(err error, timeout time.Duration) string {
+	var apiErr *dfns.APIError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("no answer within --timeout %v", timeout)
+	case errors.As(err, &apiErr):
+		return apiCause(apiErr)
+	}
+	return strings.TrimPrefix(err.Error(), "dfns: ")
+}
+
 // apiCause is an APIError in a few words: status, message, request id.
 func apiCause(e *dfns.APIError) string {
 	s := fmt.Sprintf("%d %s", e.StatusCode, strings.TrimSuffix(e.Message, "."))

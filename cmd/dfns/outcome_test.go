@@ -150,6 +150,7 @@ func TestRegisterOutcomeUnknown(t *testing.T) {
 			checkSecretMatches(t, out, tc.kind, creds[len(creds)-1])
 			if tc.signal != os.Kill {
 				msg := s.stderr.String()
+				t.Logf("stderr: %s", msg)
 				if !strings.HasPrefix(msg, "dfns register: ") || !strings.Contains(msg, "may have been registered") ||
 					!strings.Contains(msg, out+" holds its only") || strings.Count(msg, "\n") != 1 {
 					t.Errorf("stderr %q", msg)
@@ -200,7 +201,7 @@ func TestRegisterCertainFailure(t *testing.T) {
 		stderr           string
 	}{
 		{"verify refused", "/verify", "refuse", nil, exitRejected, "mint a new code and run again; "},
-		{"Ctrl-C during init", "/init", "block", os.Interrupt, exitInterrupted, "interrupted"},
+		{"Ctrl-C during init", "/init", "block", os.Interrupt, exitInterrupted, "init: interrupted: nothing was registered"},
 		{"killed during init", "/init", "block", os.Kill, -1, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -214,7 +215,9 @@ func TestRegisterCertainFailure(t *testing.T) {
 				waitReached(t, w)
 				s.cmd.Process.Signal(tc.signal)
 			}
-			if got := s.wait(t); got != tc.exit || !strings.Contains(s.stderr.String(), tc.stderr) {
+			got := s.wait(t)
+			t.Logf("stderr: %s", s.stderr.String())
+			if got != tc.exit || !strings.Contains(s.stderr.String(), tc.stderr) {
 				t.Fatalf("exit %d, want %d; stderr %q", got, tc.exit, s.stderr.String())
 			}
 			if _, err := os.Stat(out); !os.IsNotExist(err) {

@@ -161,6 +161,9 @@ func (r *registration) run(ctx context.Context, code dfns.OneTimeCode) int {
 	}
 
 	ch, err := r.client.CreateCredentialChallengeWithCode(ctx, r.kind, code)
+	if err != nil && ctx.Err() != nil {
+		return failed(exitInterrupted, "init: interrupted: nothing was registered; if the code is refused next time, mint a new one")
+	}
 	if err != nil {
 		return failed(exitCodeFor(err), "init: "+explain(stepInit, err, r.timeout))
 	}
@@ -189,8 +192,8 @@ func (r *registration) run(ctx context.Context, code dfns.OneTimeCode) int {
 		if ctx.Err() != nil {
 			exit = exitInterrupted
 		}
-		return r.fail(exit, "verify was sent but its outcome is unknown (%s): the credential may have been registered, "+
-			"and %s holds its only %s: keep it", explain(stepVerify, err, r.timeout), r.out.path, secretName(r.kind))
+		return r.fail(exit, "verify was sent but its answer was lost (%s): the credential may have been registered, "+
+			"and %s holds its only %s: keep it", lostCause(err, r.timeout), r.out.path, secretName(r.kind))
 	}
 	return r.print(cred)
 }
