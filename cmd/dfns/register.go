@@ -117,17 +117,18 @@ func runRegister(ctx context.Context, e env, args []string) int {
 		}
 	}
 	r := &registration{e: e, client: client, kind: k, alg: algorithm, name: *name, timeout: *api.timeout, asJSON: *api.asJSON}
+	if r.out, err = reserveSecretFile(*out); err != nil { // before a prompt too
+		return fail(exitInvalid, "%v", err)
+	}
 	code, err := api.readCode(ctx, e)
 	if err == nil && k == dfns.CredentialKindPasswordProtectedKey {
 		r.password, err = readPassword(ctx, e, *passwordFlag, *passwordFile)
 	}
 	if err != nil {
+		r.out.discard()
 		if ctx.Err() != nil {
 			return fail(exitInterrupted, "interrupted: nothing was sent")
 		}
-		return fail(exitInvalid, "%v", err)
-	}
-	if r.out, err = reserveSecretFile(*out); err != nil {
 		return fail(exitInvalid, "%v", err)
 	}
 	return r.run(ctx, code)
