@@ -78,8 +78,8 @@ func runDemo(ctx context.Context, e env, args []string) int {
 		return code
 	}
 	fmt.Fprintf(e.stdout, "\n%d credentials registered; every answer passed strict validation.\n", len(d.srv.Credentials()))
-	fmt.Fprintln(e.stdout, "Next, a sandbox to try the CLI against (it prints DFNS_API_URL and a code):")
-	fmt.Fprintln(e.stdout, "  dfns sandbox        # then: dfns register --name laptop --out key.pem --code -")
+	fmt.Fprintln(e.stdout, "Next, the same from the shell: a sandbox that prints its URL, codes and what to type:")
+	fmt.Fprintf(e.stdout, "  %s sandbox\n", e.self)
 	return exitOK
 }
 

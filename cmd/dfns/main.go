@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"sync/atomic"
 	"syscall"
 
@@ -35,6 +36,9 @@ type env struct {
 	// tty is stdin when it is a terminal, else nil: secrets are then
 	// prompted for on stderr and read without echo.
 	tty *os.File
+	// self is how to run this command again in a suggestion: "dfns", or
+	// "go run ./cmd/dfns" under go run.
+	self string
 }
 
 // command is one subcommand.
@@ -64,7 +68,7 @@ func main() {
 		cancel()
 		signal.Stop(sigs) // a second Ctrl-C kills at once
 	}()
-	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, self: selfName()}
 	if term.IsTerminal(int(os.Stdin.Fd())) {
 		e.tty = os.Stdin
 	}
@@ -73,6 +77,16 @@ func main() {
 		code = 128 + int(syscall.SIGTERM)
 	}
 	os.Exit(code)
+}
+
+// selfName is "go run ./cmd/dfns" when go run built this binary (in a
+// go-build temporary directory), else "dfns".
+func selfName() string {
+	exe, err := os.Executable()
+	if err == nil && strings.Contains(exe, string(os.PathSeparator)+"go-build") {
+		return "go run ./cmd/dfns"
+	}
+	return "dfns"
 }
 
 // run dispatches to a subcommand and returns the process exit code.

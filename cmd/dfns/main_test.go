@@ -222,14 +222,15 @@ func TestSandboxCommand(t *testing.T) {
 	}
 	errLines := bufio.NewScanner(stderr)
 	var info []string
-	for len(info) < 2 && errLines.Scan() {
+	for len(info) < 4 && errLines.Scan() {
 		info = append(info, errLines.Text())
 	}
 	if apiURL == "" || len(codes) != 3 || codes[0] == codes[1] || codes[1] == codes[2] {
 		t.Fatalf("sandbox printed %s %v", apiURL, codes)
 	}
-	if len(info) != 2 || !strings.Contains(info[0], "3 single-use code(s), valid until ") || !strings.Contains(info[0], "(1h0m0s)") ||
-		!strings.Contains(info[1], "DFNS_API_URL="+apiURL+" dfns mint") {
+	if len(info) != 4 || !strings.Contains(info[0], "3 single-use codes, valid until ") || !strings.Contains(info[0], "(1h0m0s)") ||
+		!strings.Contains(info[1], "export DFNS_API_URL="+apiURL) || !strings.Contains(info[2], "dfns register --name laptop") ||
+		!strings.Contains(info[3], "dfns mint") {
 		t.Errorf("stderr %q", info)
 	}
 	go io.Copy(io.Discard, stderr)

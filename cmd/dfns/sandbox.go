@@ -91,9 +91,15 @@ func runSandbox(ctx context.Context, e env, args []string) int {
 		fmt.Fprintf(e.stdout, "DFNS_CODE=%s\n", string(sb.MintCode(dfnstest.ExpiresIn(f.codeTTL))))
 	}
 	if f.codes > 0 {
-		fmt.Fprintf(e.stderr, "dfns sandbox: %d single-use code(s), valid until %s (%v)\n", f.codes, expires.Format("15:04:05"), f.codeTTL)
+		plural := "s"
+		if f.codes == 1 {
+			plural = ""
+		}
+		fmt.Fprintf(e.stderr, "dfns sandbox: %d single-use code%s, valid until %s (%v)\n", f.codes, plural, expires.Format("15:04:05"), f.codeTTL)
 	}
-	fmt.Fprintf(e.stderr, "dfns sandbox: more codes: DFNS_API_URL=%s dfns mint; Ctrl-C stops the sandbox\n", url)
+	fmt.Fprintf(e.stderr, "dfns sandbox: try, in another shell: export DFNS_API_URL=%s\n", url)
+	fmt.Fprintf(e.stderr, "dfns sandbox:   %s register --name laptop --out key.pem --code -   (paste a code)\n", e.self)
+	fmt.Fprintf(e.stderr, "dfns sandbox:   %s mint   (one more code); Ctrl-C here stops the sandbox\n", e.self)
 
 	select {
 	case err := <-served:
