@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"net"
 
@@ -75,27 +74,7 @@ func exitCodeFor(err error) int {
 }
 
 // notProcessed reports whether a failed call certainly did not change
-// anything on the server: it was refused before it was sent, never reached
-// the server, or the server refused it without processing it. Anything else
-// (a timeout, a reset, Ctrl-C in flight, a 500, an unreadable 2xx) leaves the
+// anything on the server (pkg/dfns's ErrNotProcessed); anything else (a
+// timeout, a reset, Ctrl-C in flight, a 500, an unreadable 2xx) leaves the
 // outcome unknown.
-func notProcessed(err error) bool {
-	var (
-		apiErr *dfns.APIError
-		valErr *dfns.ValidationError
-		opErr  *net.OpError
-		dnsErr *net.DNSError
-		tlsErr *tls.CertificateVerificationError
-	)
-	switch {
-	case errors.As(err, &valErr):
-		return valErr.In == "request"
-	case errors.As(err, &apiErr):
-		return apiErr.StatusCode < 500 || apiErr.StatusCode == 503
-	case errors.As(err, &dnsErr), errors.As(err, &tlsErr):
-		return true
-	case errors.As(err, &opErr):
-		return opErr.Op == "dial"
-	}
-	return false
-}
+func notProcessed(err error) bool { return errors.Is(err, dfns.ErrNotProcessed) }

@@ -52,8 +52,7 @@ func TestNotProcessed(t *testing.T) {
 		{&dfns.APIError{StatusCode: 401}, true},
 		{&dfns.APIError{StatusCode: 429}, true},
 		{&dfns.APIError{StatusCode: 503}, true},
-		{fmt.Errorf("x: %w", dial), true},
-		{&net.DNSError{Err: "no such host", Name: "h"}, true},
+		{fmt.Errorf("x: %w", dial), false}, // a transport error pkg/dfns did not mark as unsent
 		{&dfns.APIError{StatusCode: 500}, false},
 		{&dfns.APIError{StatusCode: 502}, false},
 		{&dfns.ValidationError{In: "response", Path: "/credentialUuid"}, false},

@@ -201,10 +201,15 @@ func attempt[T any](ctx context.Context, c *Client, cl call[T]) (v T, retryAfter
 	})
 	resp, err := cl.send(traced)
 	if err != nil {
-		if retryableTransportError(err, written.Load()) {
-			return v, 0, transportError(err, cl.secrets)
+		sent := written.Load()
+		terr := transportError(err, cl.secrets)
+		if !sent {
+			terr = notSent{terr}
 		}
-		return v, -1, transportError(err, cl.secrets)
+		if retryableTransportError(err, sent) {
+			return v, 0, terr
+		}
+		return v, -1, terr
 	}
 	data, meta, err := c.readBody(resp, cl.secrets, cl.secretBody)
 	if err != nil && !(failed(resp.StatusCode) && errors.Is(err, ErrResponseTooLarge)) {
