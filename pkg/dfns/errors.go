@@ -166,7 +166,9 @@ func (e *ValidationError) Error() string {
 }
 
 // Is matches ErrNotProcessed for a request that was refused before any I/O.
-func (e *ValidationError) Is(target error) bool { return target == ErrNotProcessed && e.In == "request" }
+func (e *ValidationError) Is(target error) bool {
+	return target == ErrNotProcessed && e.In == "request"
+}
 
 // notSent marks a transport error that happened before anything of the
 // request was written.
