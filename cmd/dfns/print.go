@@ -10,6 +10,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/dfnskit/dfns-go/gen"
 	"github.com/dfnskit/dfns-go/pkg/dfns"
 )
 
@@ -48,7 +49,7 @@ func printSummary(w io.Writer, ch dfns.Challenge) {
 	fmt.Fprintf(w, "  challengeIdentifier:  %s\n", ch.ChallengeIdentifier())
 }
 
-func keySummary(w io.Writer, challenge string, params []dfns.PubKeyCredParam, att dfns.AttestationConveyance) {
+func keySummary(w io.Writer, challenge string, params []dfns.PubKeyCredParam, att gen.AttestationConveyance) {
 	fmt.Fprintf(w, "  challenge:            %s\n", challenge)
 	fmt.Fprintf(w, "  algorithms:           %s\n", algorithms(params))
 	fmt.Fprintf(w, "  attestation:          %s\n", att)

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dfnskit/dfns-go/gen"
 	"github.com/dfnskit/dfns-go/pkg/dfns"
 	"github.com/dfnskit/dfns-go/pkg/dfnstest"
 )
@@ -48,19 +49,19 @@ func TestInitEveryKind(t *testing.T) {
 				}
 				checkChallenge(t, ch.Challenge)
 				checkParams(t, ch.PubKeyCredParams)
-				if ch.Attestation != dfns.AttestationConveyanceDirect {
+				if ch.Attestation != gen.AttestationConveyanceDirect {
 					t.Errorf("attestation %q", ch.Attestation)
 				}
 				sel := ch.AuthenticatorSelection
-				if sel.ResidentKey != dfns.ResidentKeyRequirementRequired || !sel.RequireResidentKey ||
-					sel.UserVerification != dfns.UserVerificationRequirementRequired || sel.AuthenticatorAttachment != nil {
+				if sel.ResidentKey != gen.ResidentKeyRequirementRequired || !sel.RequireResidentKey ||
+					sel.UserVerification != gen.UserVerificationRequirementRequired || sel.AuthenticatorAttachment != nil {
 					t.Errorf("authenticatorSelection %+v", sel)
 				}
 				if ch.ExcludeCredentials == nil || len(ch.ExcludeCredentials) > 2 {
 					t.Errorf("excludeCredentials %v", ch.ExcludeCredentials)
 				}
 				for _, d := range ch.ExcludeCredentials {
-					if !credentialIDPattern.MatchString(d.ID) || d.Type != dfns.PublicKeyCredentialTypePublicKey {
+					if !credentialIDPattern.MatchString(d.ID) || d.Type != gen.PublicKeyCredentialTypePublicKey {
 						t.Errorf("excludeCredentials entry %+v", d)
 					}
 				}
@@ -118,9 +119,9 @@ func wantKind(t *testing.T, got, want dfns.CredentialKind) {
 	}
 }
 
-func checkAttestationNone(t *testing.T, a dfns.AttestationConveyance) {
+func checkAttestationNone(t *testing.T, a gen.AttestationConveyance) {
 	t.Helper()
-	if a != dfns.AttestationConveyanceNone {
+	if a != gen.AttestationConveyanceNone {
 		t.Errorf("attestation %q, want none", a)
 	}
 }
@@ -190,7 +191,7 @@ func checkParams(t *testing.T, p []dfns.PubKeyCredParam, want ...float64) {
 	}
 	ok := len(p) == len(want)
 	for i := 0; ok && i < len(p); i++ {
-		ok = p[i].Alg == want[i] && p[i].Type == dfns.PublicKeyCredentialTypePublicKey
+		ok = p[i].Alg == want[i] && p[i].Type == gen.PublicKeyCredentialTypePublicKey
 	}
 	if !ok {
 		t.Errorf("pubKeyCredParams %+v, want algorithms %v", p, want)

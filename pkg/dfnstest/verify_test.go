@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dfnskit/dfns-go/gen"
 	"github.com/dfnskit/dfns-go/internal/webauthntest"
 	"github.com/dfnskit/dfns-go/pkg/credential"
 	"github.com/dfnskit/dfns-go/pkg/dfns"
@@ -267,7 +268,7 @@ func TestVerifyFido2(t *testing.T) {
 			checkCredential(t, srv, cred, dfns.CredentialKindFido2, info.CredID, "passkey", tc.key.Public(), user.ID)
 
 			next := initKind[*dfns.Fido2Challenge](t, srv, c, dfns.CredentialKindFido2, dfnstest.ForUser(user))
-			if !slices.ContainsFunc(next.ExcludeCredentials, func(d dfns.CredentialDescriptor) bool { return d.ID == cred.CredentialUUID }) {
+			if !slices.ContainsFunc(next.ExcludeCredentials, func(d gen.CredentialDescriptor) bool { return d.ID == cred.CredentialUUID }) {
 				t.Errorf("the next challenge does not exclude %s: %+v", cred.CredentialUUID, next.ExcludeCredentials)
 			}
 		})
