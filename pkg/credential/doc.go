@@ -40,7 +40,7 @@
 // Verifying (a sandbox server, or a self-check):
 //
 //	pub, err := credential.VerifyKeyAttestation(info, challenge)
-//	cred, err := credential.VerifyFido2Attestation(info, challenge, rpID, origin)
+//	cred, err := credential.VerifyFido2Attestation(info, challenge, rpID, origins...)
 //
 // Every error about an input wraps exactly one of the Err values of this
 // package (test with errors.Is); a failing randomness source or
