@@ -31,9 +31,10 @@
 // sandbox's own key, whose claims name the code by its id, never by its
 // value. A code is single-use: of concurrent inits with the same code,
 // exactly one succeeds (WithReinit makes codes reusable until a verify
-// consumes one of their challenges). pubKeyCredParams offers ES256 (-7) and
-// RS256 (-257), and for Key also EdDSA (-8), which Dfns does not list but
-// pkg/credential signs.
+// consumes one of their challenges). pubKeyCredParams offers exactly what
+// verify accepts: ES256 (-7) and RS256 (-257) for Fido2; for Key also EdDSA
+// (-8), which Dfns does not list but pkg/credential signs; ES256 alone for
+// PasswordProtectedKey and RecoveryKey (the SDKs wrap P-256 keys only).
 //
 // POST /auth/credentials/code/verify, described by the project's own
 // openapi.flow.yaml (not vendored), is served by an implementation of the
@@ -45,16 +46,18 @@
 //   - Key, PasswordProtectedKey and RecoveryKey: credentialInfo must pass
 //     pkg/credential's VerifyKeyAttestation against the challenge issued
 //     (client data of type key.create with that challenge, a signature by
-//     the public key sent); PasswordProtectedKey and RecoveryKey keys must
-//     be P-256, and their encryptedPrivateKey (required for the first,
+//     the public key sent) of an algorithm the challenge offered; the
+//     encryptedPrivateKey of PasswordProtectedKey and RecoveryKey
+//     (required for the first,
 //     optional for the second) must be well-formed: base64 of
 //     {"key","iv"}, both base64 (the sandbox cannot open it without the
 //     password);
 //   - Fido2: credentialInfo must pass VerifyFido2Attestation with the
-//     sandbox's relying party id (WithRelyingParty) and the origin
-//     https://<rp id>, the only origin the sandbox accepts; the
-//     authenticator must have verified the user (the challenges require
-//     it). Both challenge forms (the browser's and the mobile SDKs') pass;
+//     sandbox's relying party id (WithRelyingParty) and one of its origins
+//     (WithOrigins; default https://<rp id>); the key's algorithm must be
+//     one the challenge offered; the authenticator must have seen the user
+//     (UP) and verified them (UV: the challenges require it). Both
+//     challenge forms (the browser's and the mobile SDKs') pass;
 //   - Password and Totp (deprecated): any non-empty password or otpCode is
 //     accepted; nothing is checked.
 //
@@ -63,7 +66,8 @@
 // and answered: kind, credentialId (the credId sent; a random one for
 // Password and Totp), credentialUuid (a new cr- id), dateCreated (the
 // sandbox's clock, milliseconds), isActive true, name, publicKey (SPKI PEM;
-// "" for Password and Totp), relyingPartyId and origin (https://<rp id>).
+// "" for Password and Totp), relyingPartyId and origin (the Fido2 client
+// data's; for the other kinds, the first of WithOrigins).
 // Credentials lists what was registered. A Fido2 credential joins the
 // excludeCredentials of its user's next Fido2 challenges. A refused verify
 // consumes nothing: the client may fix its answer and verify again until
@@ -118,7 +122,8 @@
 //	     webauthn.create), "challenge" (another challenge), "origin";
 //	     /credentialInfo/attestationData "signature" (a signature by
 //	     another key, or client data altered after signing), "publicKey" (a
-//	     key the kind does not take), "rpId", "userVerification";
+//	     key of an algorithm the challenge did not offer), "rpId",
+//	     "userPresence", "userVerification";
 //	     /credentialInfo "format" (undecodable)
 //	401  code_invalid: an unknown, used or expired code (the answer does not
 //	     say which; Request.Reason and the log do); unauthorized: mint
@@ -140,6 +145,13 @@
 //	500  sandbox_invalid_response: see Validation
 //
 // Every answer carries X-Request-Id and Cache-Control: no-store.
+//
+// WithCORS (off by default) lets pages on the origins given call the
+// sandbox: an OPTIONS preflight from one of them is answered 204 (allowing
+// POST, the headers Authorization, Content-Type, X-DFNS-USERACTION,
+// X-DFNS-SDK-VERSION and X-Dfns-Sandbox-Fault, for 600 s; not recorded),
+// and every answer to one of them carries Access-Control-Allow-Origin and
+// exposes X-Request-Id and Retry-After. Other origins get no CORS header.
 //
 // # Faults
 //
