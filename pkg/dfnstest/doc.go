@@ -48,10 +48,9 @@
 //     (client data of type key.create with that challenge, a signature by
 //     the public key sent) of an algorithm the challenge offered; the
 //     encryptedPrivateKey of PasswordProtectedKey and RecoveryKey
-//     (required for the first,
-//     optional for the second) must be well-formed: base64 of
-//     {"key","iv"}, both base64 (the sandbox cannot open it without the
-//     password);
+//     (required for the first, optional for the second) must be
+//     well-formed: base64 of {"key","iv"}, both base64 (the sandbox cannot
+//     open it without the password);
 //   - Fido2: credentialInfo must pass VerifyFido2Attestation with the
 //     sandbox's relying party id (WithRelyingParty) and one of its origins
 //     (WithOrigins; default https://<rp id>); the key's algorithm must be
