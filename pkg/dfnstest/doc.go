@@ -68,7 +68,10 @@
 // "" for Password and Totp), relyingPartyId and origin (the Fido2 client
 // data's; for the other kinds, the first of WithOrigins).
 // Credentials lists what was registered. A Fido2 credential joins the
-// excludeCredentials of its user's next Fido2 challenges. A refused verify
+// excludeCredentials of its user's next Fido2 challenges, by its
+// credentialUuid (a cr- id, the form the spec gives): no authenticator
+// knows it by that id, so the same authenticator registering again for the
+// user gets a second credential, which verify registers too. A refused verify
 // consumes nothing: the client may fix its answer and verify again until
 // the challenge expires.
 //

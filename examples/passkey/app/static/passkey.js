@@ -79,13 +79,15 @@ export async function registerPasskey({ code = '', name = 'My passkey', tweakOpt
   return post('/register/finish', { registrationId: start.registrationId, name, credential: answer });
 }
 
-window.passkeyExample = { registerPasskey, creationOptions, credentialJSON };
+window.passkeyExample = { registerPasskey, creationOptions, credentialJSON, b64uToBytes, bytesToB64u };
+
+export { b64uToBytes, bytesToB64u };
 
 const form = document.getElementById('register');
 const status = document.getElementById('status');
 const show = (cls, text) => { status.className = cls; status.textContent = text; };
 
-form.addEventListener('submit', async (e) => {
+form?.addEventListener('submit', async (e) => {
   e.preventDefault();
   if (!window.PublicKeyCredential) {
     show('error', 'This browser has no WebAuthn (PublicKeyCredential): use a recent Chrome, Edge, Firefox or Safari.');
