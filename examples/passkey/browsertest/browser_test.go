@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -140,7 +143,7 @@ func authenticator(t *testing.T, ctx context.Context, edit func(*webauthn.Virtua
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_, _ = call(ctx, webauthn.RemoveVirtualAuthenticator, webauthn.RemoveVirtualAuthenticatorParams{AuthenticatorID: r.AuthenticatorID})
+		_, _ = call(ctx, webauthn.RemoveVirtualAuthenticator, webauthn.RemoveVirtualAuthenticatorParams(r))
 	})
 	return r.AuthenticatorID
 }
@@ -175,16 +178,68 @@ func repoRoot(t *testing.T) string {
 	return root
 }
 
-// buildDfns builds the dfns command into the test's temporary directory.
-func buildDfns(t *testing.T) string {
+// build builds a command of the dfns-go module (e.g. "./cmd/dfns") into
+// the test's temporary directory.
+func build(t *testing.T, pkg string) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "dfns")
+	bin := filepath.Join(t.TempDir(), filepath.Base(pkg))
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/dfns")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, pkg)
 	cmd.Dir = repoRoot(t)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/dfns: %v\n%s", err, out)
+		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
 	}
 	return bin
+}
+
+// start runs a command until the test ends (then SIGINT, and a wait) and
+// returns the first match of its standard output for re.
+func start(t *testing.T, re *regexp.Regexp, bin string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(actionTimeout):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	found := make(chan string, 1)
+	go func() {
+		lines := bufio.NewScanner(out)
+		sent := false
+		for lines.Scan() { // read all, so that the command never blocks
+			if m := re.FindStringSubmatch(lines.Text()); m != nil && !sent {
+				found <- m[len(m)-1]
+				sent = true
+			}
+		}
+		if !sent {
+			close(found)
+		}
+	}()
+	select {
+	case s, ok := <-found:
+		if !ok {
+			t.Fatalf("%s exited without printing %s; stderr: %s", bin, re, stderr.String())
+		}
+		return s
+	case <-time.After(startTimeout):
+		t.Fatalf("%s printed no %s within %v", bin, re, startTimeout)
+	}
+	return ""
 }

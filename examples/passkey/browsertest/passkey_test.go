@@ -1,7 +1,6 @@
 package browsertest
 
 import (
-	"bufio"
 	"context"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -11,10 +10,9 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/webauthn"
 	"github.com/fxamacker/cbor/v2"
@@ -262,41 +260,23 @@ func TestSandboxCommandServesAPage(t *testing.T) {
 	mux.Handle("GET /direct.html", http.FileServerFS(os.DirFS("testdata")))
 	serve(t, ln, mux)
 
-	runCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(runCtx, buildDfns(t), "sandbox", "--addr", "127.0.0.1:0",
+	api := start(t, regexp.MustCompile(`^DFNS_API_URL=(.+)$`), build(t, "./cmd/dfns"), "sandbox", "--addr", "127.0.0.1:0",
 		"--rp-id", "localhost", "--origin", origin, "--cors", origin)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		_ = cmd.Wait()
-	})
-	api := ""
-	lines := bufio.NewScanner(out)
-	for api == "" && lines.Scan() {
-		api, _ = strings.CutPrefix(lines.Text(), "DFNS_API_URL=")
-	}
-	if api == "" {
-		t.Fatalf("dfns sandbox printed no DFNS_API_URL; stderr: %s", stderr.String())
-	}
-	go func() { // drain the rest
-		for lines.Scan() {
-		}
-	}()
-
 	authenticator(t, ctx, nil)
 	navigate(t, ctx, origin+"/direct.html")
 	js := `registerDirect(` + mustJSON(t, api) + `).then((cred) => ({ ok: true, cred }), (e) => ({ ok: false, message: String(e), status: e.status || 0, answer: e.answer || null }))`
 	r := evaluate[result](t, ctx, js)
 	wantRegistered(t, r, origin)
+}
+
+// TestExampleCommand: `go run ./examples/passkey` with no flag but a free
+// port, then a registration in the browser at the URL it prints.
+func TestExampleCommand(t *testing.T) {
+	ctx := newBrowser(t)
+	url := start(t, regexp.MustCompile(`^Open (http://localhost:\d+) `), build(t, "./examples/passkey"), "-addr", "127.0.0.1:0")
+	authenticator(t, ctx, nil)
+	navigate(t, ctx, url+"/")
+	wantRegistered(t, register(t, ctx, ``), url)
 }
 
 func mustJSON(t *testing.T, v any) string {
