@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/cdproto/webauthn"
+	"github.com/chromedp/chromedp"
 	"github.com/fxamacker/cbor/v2"
 
 	"github.com/dfnskit/dfns-go/examples/passkey/app"
@@ -276,7 +277,35 @@ func TestExampleCommand(t *testing.T) {
 	url := start(t, regexp.MustCompile(`^Open (http://localhost:\d+) `), build(t, "./examples/passkey"), "-addr", "127.0.0.1:0")
 	authenticator(t, ctx, nil)
 	navigate(t, ctx, url+"/")
-	wantRegistered(t, register(t, ctx, ``), url)
+	t.Run("the page's button", func(t *testing.T) {
+		actx, cancel := context.WithTimeout(ctx, actionTimeout)
+		defer cancel()
+		if err := chromedp.Do(actx,
+			chromedp.Click(chromedp.CSS("#submit")),
+			chromedp.WaitVisible(chromedp.CSS("#status.ok, #status.error")),
+		); err != nil {
+			t.Fatal(err)
+		}
+		status, err := chromedp.Run(actx, chromedp.Text(chromedp.CSS("#status")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(status, `Registered "My passkey" (cr-`) || !strings.HasSuffix(status, "created on "+url+".") {
+			t.Errorf("the page says %q", status)
+		}
+		if shot := os.Getenv("DFNS_BROWSER_SCREENSHOT"); shot != "" { // to look at the page
+			png, err := chromedp.Run(actx, chromedp.CaptureScreenshot())
+			if err == nil {
+				err = os.WriteFile(shot, png, 0o644)
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	t.Run("the page's JavaScript", func(t *testing.T) {
+		wantRegistered(t, register(t, ctx, ``), url)
+	})
 }
 
 func mustJSON(t *testing.T, v any) string {
