@@ -27,17 +27,9 @@ type browserConfig struct {
 // rp id's subdomains, its mobile apps) in its passkey settings.
 func WithOrigins(origins ...string) Option {
 	return func(c *config) {
-		if len(origins) == 0 {
-			c.fail("WithOrigins: at least one origin is needed")
-			return
+		if checkOrigins(c, "WithOrigins", origins, false) {
+			c.browser.origins = slices.Clone(origins)
 		}
-		for _, o := range origins {
-			if !isOrigin(o) {
-				c.fail("WithOrigins(%q): not an origin like https://app.example.com or http://localhost:8080", o)
-				return
-			}
-		}
-		c.browser.origins = slices.Clone(origins)
 	}
 }
 
@@ -49,18 +41,26 @@ func WithOrigins(origins ...string) Option {
 // documentation for the headers.
 func WithCORS(origins ...string) Option {
 	return func(c *config) {
-		if len(origins) == 0 {
-			c.fail("WithCORS: at least one origin (or \"*\") is needed")
-			return
+		if checkOrigins(c, "WithCORS", origins, true) {
+			c.browser.cors = slices.Clone(origins)
 		}
-		for _, o := range origins {
-			if o != "*" && !isOrigin(o) {
-				c.fail("WithCORS(%q): not \"*\" nor an origin like http://localhost:8080", o)
-				return
-			}
-		}
-		c.browser.cors = slices.Clone(origins)
 	}
+}
+
+// checkOrigins reports whether origins is a non-empty list of origins (or
+// "*", if star), noting the first problem in c otherwise.
+func checkOrigins(c *config, option string, origins []string, star bool) bool {
+	if len(origins) == 0 {
+		c.fail("%s: at least one origin is needed", option)
+		return false
+	}
+	for _, o := range origins {
+		if !isOrigin(o) && (!star || o != "*") {
+			c.fail("%s(%q): not an origin like https://app.example.com or http://localhost:8080", option, o)
+			return false
+		}
+	}
+	return true
 }
 
 // isOrigin reports whether s is a serialized http(s) origin: lowercase
