@@ -103,7 +103,7 @@ UPSTREAM    ?=
 DRIFT_FLAGS ?=
 SPECDRIFT   := bin/specdrift
 
-.PHONY: drift drift-update specdrift-bin
+.PHONY: drift drift-update specdrift-bin drift-regen-test
 
 specdrift-bin:
 	@test -n "$(UPSTREAM)" || { echo "set UPSTREAM to the Dfns OpenAPI document, a file or an https URL (e.g. UPSTREAM=https://docs.dfns.co/openapi.yaml)" >&2; exit 2; }
@@ -121,6 +121,14 @@ drift-update: specdrift-bin
 	status=$$?; [ $$status -le 1 ] || exit $$status
 	sha256sum openapi.yaml > openapi.yaml.sha256
 	$(MAKE) generate lint test
+
+## drift-regen-test: an additive upstream change (new optional property,
+## widened pattern) through specdrift -write and go generate in a copy of the
+## module, with no hand edit: it builds, passes the library's tests, and the
+## new property is a field of the typed variants. A minute or two, so not in
+## `make check`; .ci/run runs it after.
+drift-regen-test:
+	DFNS_DRIFT_REGEN=1 $(GO) test -count=1 -run '^TestRegenerationCarriesAdditiveDrift$$' ./internal/specdrift
 
 # --- benchmarks (bench/, BENCHMARKS.md) ---------------------------------------
 #

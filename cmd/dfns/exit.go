@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 
@@ -19,20 +20,25 @@ const (
 	exitServer      = 6 // 5xx
 	exitNetwork     = 7 // connection, TLS, timeout or redirect refused
 	exitBadResponse = 8 // the API answered something that is not a valid challenge or credential
+	exitUnknown     = 9 // register: verify was sent, its outcome is unknown; --out kept
+	exitInterrupted = 130
 )
 
 const exitCodesHelp = `Exit codes:
-  0  success
-  1  unexpected failure
-  2  bad flags or arguments
-  3  invalid input, caught before any request (kind, missing code or password,
-     an output file that exists)
-  4  the API refused the request (4xx: e.g. unknown, used or expired code or
-     challenge, an attestation the API does not accept)
-  5  rate limited (429): retry after the delay the API gave
-  6  server error (5xx)
-  7  network failure: connection, TLS, timeout, redirect refused
-  8  the API's answer is not a valid challenge or credential`
+  0    success
+  1    unexpected failure
+  2    bad flags or arguments
+  3    invalid input, caught before any request (kind, missing code or password,
+       an output file that exists)
+  4    the API refused the request (4xx: e.g. unknown, used or expired code or
+       challenge, an attestation the API does not accept)
+  5    rate limited (429): retry after the delay the API gave
+  6    server error (5xx)
+  7    network failure: connection, TLS, timeout, redirect refused
+  8    the API's answer is not a valid challenge or credential
+  9    register: verify was sent but its outcome is unknown; the credential may
+       exist and --out, kept, holds its only key
+  130  interrupted (Ctrl-C; 143 for SIGTERM)`
 
 // exitCodeFor classifies an error from pkg/dfns.
 func exitCodeFor(err error) int {
@@ -45,6 +51,8 @@ func exitCodeFor(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.Is(err, context.Canceled):
+		return exitInterrupted
 	case errors.As(err, &valErr):
 		if valErr.In == "request" {
 			return exitInvalid
@@ -64,4 +72,30 @@ func exitCodeFor(err error) int {
 		return exitNetwork
 	}
 	return exitFailure
+}
+
+// notProcessed reports whether a failed call certainly did not change
+// anything on the server: it was refused before it was sent, never reached
+// the server, or the server refused it without processing it. Anything else
+// (a timeout, a reset, Ctrl-C in flight, a 500, an unreadable 2xx) leaves the
+// outcome unknown.
+func notProcessed(err error) bool {
+	var (
+		apiErr *dfns.APIError
+		valErr *dfns.ValidationError
+		opErr  *net.OpError
+		dnsErr *net.DNSError
+		tlsErr *tls.CertificateVerificationError
+	)
+	switch {
+	case errors.As(err, &valErr):
+		return valErr.In == "request"
+	case errors.As(err, &apiErr):
+		return apiErr.StatusCode < 500 || apiErr.StatusCode == 503
+	case errors.As(err, &dnsErr), errors.As(err, &tlsErr):
+		return true
+	case errors.As(err, &opErr):
+		return opErr.Op == "dial"
+	}
+	return false
 }

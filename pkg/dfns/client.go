@@ -133,14 +133,18 @@ func (c *Client) CreateCredentialChallengeWithCode(ctx context.Context, kind Cre
 		send: func(ctx context.Context) (*http.Response, error) {
 			return c.api.CreateCredentialChallengeWithCode(ctx, body)
 		},
-		decode: func(data []byte, meta *responseMeta) (Challenge, error) {
-			if c.strict {
-				return parseStrict(data, meta)
-			}
-			return parseChallenge(data, meta)
-		},
+		decode:  c.challengeDecoder(kind),
 		secrets: secrets{code.reveal()},
 	})
+}
+
+// challengeDecoder is init's decoder in the client's validation mode: the
+// default one decodes as the kind asked for first.
+func (c *Client) challengeDecoder(kind CredentialKind) func([]byte, *responseMeta) (Challenge, error) {
+	if c.strict {
+		return parseChallengeStrict
+	}
+	return func(data []byte, meta *responseMeta) (Challenge, error) { return parseChallenge(data, meta, kind) }
 }
 
 // call is one endpoint's part of a request: send it once, read a 2xx body,

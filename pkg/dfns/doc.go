@@ -4,71 +4,32 @@
 // credential that answers it (verify). A user who has a credential mints the
 // code (CreateCredentialCode).
 //
-// The shortest program:
-//
 //	c, err := dfns.New() // RegionEU; or dfns.WithRegion(dfns.RegionUAE), dfns.WithBaseURL(url)
-//	if err != nil { ... }
 //	ch, err := c.CreateCredentialChallengeWithCode(ctx, dfns.CredentialKindKey, dfns.OneTimeCode(code))
-//	if err != nil { ... }
 //	switch ch := ch.(type) {
-//	case *dfns.KeyChallenge:
-//		// sign ch.Challenge with the new key, then verify with ch.ChallengeIdentifier()
-//	case *dfns.Fido2Challenge:
-//		// hand the WebAuthn creation options to an authenticator
-//	case *dfns.UnknownChallenge:
-//		// a kind added to Dfns after this library: ch.Kind(), ch.Raw
+//	case *dfns.KeyChallenge: // sign ch.Challenge with the new key (pkg/credential)
+//	case *dfns.Fido2Challenge: // hand the WebAuthn creation options to an authenticator
+//	case *dfns.UnknownChallenge: // a kind added after this library: ch.Kind(), ch.Raw
 //	}
+//	cred, err := c.CreateCredentialWithCode(ctx, verifyRequest) // cred.CredentialUUID…
 //
-// Finalizing the flow, once pkg/credential has answered the challenge:
+// The models are generated (gen/, from the vendored openapi.yaml, and
+// gen/flow, from openapi.flow.yaml) and are this package's API: each
+// challenge variant is a struct embedding its generated model, so every
+// property of the spec is a field under its generated name and a spec
+// refresh (go generate) reaches users with no hand edit. Embedding, not a
+// defined type, because the Challenge accessors (Kind, User…) share their
+// names with generated fields: a defined type cannot have both, while an
+// embedding struct's methods shadow the embedded fields (still there as
+// ch.KeyChallenge.User). Credential and CredentialInfo are the generated
+// types themselves.
 //
-//	att, err := credential.AttestKeyChallenge(ch.(*dfns.KeyChallenge), key)
-//	cred, err := c.CreateCredentialWithCode(ctx, att.VerifyRequest("laptop"))
-//	// cred.CredentialUUID, cred.PublicKey, cred.DateCreated…
-//
-// (credential.RegisterKeyCredential does init, the attestation and verify in
-// one call.)
-//
-// # Safety
-//
-// Init and verify need no API token, and the client sends none (mint takes
-// one). The one-time code is a secret: OneTimeCode prints as "[REDACTED]" in every fmt verb, in
-// slog and in JSON, and no error the client returns contains it, even when
-// the server echoes it. Redirects are refused (following one would re-send
-// the code), response bodies are read up to a bound (WithMaxResponseBytes),
-// and the default HTTP client has an overall timeout as well as dial, TLS and
-// response-header timeouts. A verify request's challengeIdentifier (a handle
-// to a live challenge) and the deprecated password and OTP code get the same
-// care: VerifyRequest prints them redacted and no error repeats them.
-//
-// # Retries
-//
-// A call retries only what cannot have reached the server (a refused
-// connection or a DNS failure before anything was written, 429 and 503,
-// honouring Retry-After), with exponential backoff and full jitter, 3
-// attempts in all by default, within the call's timeout. Nothing that may
-// have consumed the single-use code (init) or the single-use challenge
-// (verify) is ever sent again: every endpoint shares one attempt loop and
-// one policy. 429 and 503 are retried for verify too, because a server
-// answers them without processing the request. RetryPolicy's documentation
-// has the whole table; WithRetryPolicy replaces it.
-//
-// # Validation
-//
-// Requests are checked before any I/O. Responses are checked for what the
-// flow needs by default, and against every constraint of the vendored spec
-// with WithStrictValidation. Failures are *ValidationError values naming the
-// field and the rule, never the value.
-//
-// # Errors
-//
-// A non-2xx answer is an *APIError (status, Dfns error id, message, request
-// id, Retry-After); errors.Is matches its class against ErrBadRequest,
-// ErrUnauthorized, ErrForbidden, ErrNotFound, ErrRateLimited and ErrServer.
-// A body that is not JSON is a *DecodeError.
-//
-// The code under gen/ is generated from the vendored openapi.yaml (init) and
-// under gen/flow from the project's own openapi.flow.yaml (verify and mint,
-// which the vendored snapshot lacks); this package re-exports the generated
-// models it needs (User, RelyingParty, PubKeyCredParam…) under the same
-// names, and has its own VerifyRequest and Credential.
+// Safety: the one-time code (OneTimeCode), challenge identifiers, passwords
+// and OTP codes print as "[REDACTED]" and are never in an error. Redirects
+// are refused, bodies bounded, and nothing that may have consumed the code
+// or the challenge is ever sent again (RetryPolicy has the table). Responses
+// get the validation the flow needs by default, and kin-openapi's against
+// the embedded spec with WithStrictValidation. Errors: *APIError (errors.Is
+// with ErrUnauthorized, ErrRateLimited…), *ValidationError (pointer and
+// rule, never the value), *DecodeError. docs/client.md has the details.
 package dfns

@@ -34,11 +34,13 @@ func WithOrigins(origins ...string) Option {
 }
 
 // WithCORS lets pages on these origins call the sandbox from a browser, as
-// the official browser SDK calls Dfns: preflight requests (OPTIONS) are
-// answered and every answer, errors included, carries
-// Access-Control-Allow-Origin for a request from one of them, and nothing
-// for others. "*" allows any origin. Off by default. See the package
-// documentation for the headers.
+// the official browser SDK calls Dfns ("*": any origin; off by default). A
+// preflight (OPTIONS) from one of them is answered 204, neither recorded
+// nor logged, allowing POST and the headers Authorization, Content-Type,
+// X-DFNS-USERACTION, X-DFNS-SDK-VERSION and X-Dfns-Sandbox-Fault for 600
+// s; every other answer to one of them, errors included, carries
+// Access-Control-Allow-Origin and exposes X-Request-Id and Retry-After.
+// Other origins get no CORS header.
 func WithCORS(origins ...string) Option {
 	return func(c *config) {
 		if checkOrigins(c, "WithCORS", origins, true) {

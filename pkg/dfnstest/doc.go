@@ -146,14 +146,8 @@
 //	429  rate_limited: the rate-limit fault, with Retry-After
 //	500  sandbox_invalid_response: see Validation
 //
-// Every answer carries X-Request-Id and Cache-Control: no-store.
-//
-// WithCORS (off by default) lets pages on the origins given call the
-// sandbox: an OPTIONS preflight from one of them is answered 204 (allowing
-// POST, the headers Authorization, Content-Type, X-DFNS-USERACTION,
-// X-DFNS-SDK-VERSION and X-Dfns-Sandbox-Fault, for 600 s; not recorded),
-// and every answer to one of them carries Access-Control-Allow-Origin and
-// exposes X-Request-Id and Retry-After. Other origins get no CORS header.
+// Every answer carries X-Request-Id and Cache-Control: no-store; WithCORS
+// adds CORS headers for pages of other origins.
 //
 // # Faults
 //

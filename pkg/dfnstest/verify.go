@@ -180,9 +180,7 @@ func input(body *flow.CreateCredentialWithCodeRequest) (verifyInput, *detail) {
 	if err != nil {
 		return in, &detail{Pointer: "/credentialKind", Rule: ruleEnum}
 	}
-	info := func(i flow.CredentialInfo) dfns.CredentialInfo {
-		return dfns.CredentialInfo{CredID: i.CredID, ClientData: i.ClientData, AttestationData: i.AttestationData}
-	}
+	info := func(i flow.CredentialInfo) dfns.CredentialInfo { return i }
 	switch v := v.(type) {
 	case flow.Fido2CredentialRequest:
 		in = verifyInput{kind: dfns.CredentialKindFido2, name: v.CredentialName, challengeIdentifier: v.ChallengeIdentifier, info: info(v.CredentialInfo)}
