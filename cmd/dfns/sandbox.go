@@ -26,6 +26,9 @@ type sandboxFlags struct {
 	seed    uint64
 	codes   int
 	codeTTL time.Duration
+	// For a page in a browser (sandbox_browser.go).
+	rpID          string
+	origins, cors listFlag
 }
 
 func (f *sandboxFlags) declare(fs *flag.FlagSet) {
@@ -34,6 +37,9 @@ func (f *sandboxFlags) declare(fs *flag.FlagSet) {
 	fs.Uint64Var(&f.seed, "seed", 0, "make ids, users and challenges deterministic (0: random)")
 	fs.IntVar(&f.codes, "codes", 1, "print `N` one-time codes")
 	fs.DurationVar(&f.codeTTL, "code-ttl", defaultCodeTTL, "how long a minted code lives (printed and dfns mint's)")
+	fs.StringVar(&f.rpID, "rp-id", "", "relying party `id` of the challenges (default "+dfnstest.DefaultRPID+")")
+	fs.Var(&f.origins, "origin", "WebAuthn `origin` verify accepts (repeatable; default https://<rp id>)")
+	fs.Var(&f.cors, "cors", "`origin` whose pages may call the sandbox, or \"*\" (repeatable; default: the --origin values)")
 }
 
 // options are the sandbox options the flags ask for; an error names the
@@ -45,7 +51,11 @@ func (f *sandboxFlags) options() ([]dfnstest.Option, error) {
 	case f.codeTTL <= 0:
 		return nil, fmt.Errorf("--code-ttl %v: --code-ttl must be positive (e.g. --code-ttl 10m)", f.codeTTL)
 	}
-	opts := []dfnstest.Option{dfnstest.WithCodeTTL(f.codeTTL)}
+	opts, err := browserOptions(f.rpID, f.origins, f.cors)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, dfnstest.WithCodeTTL(f.codeTTL))
 	if f.faults {
 		opts = append(opts, dfnstest.WithFaults())
 	}
@@ -56,12 +66,12 @@ func (f *sandboxFlags) options() ([]dfnstest.Option, error) {
 }
 
 func runSandbox(ctx context.Context, e env, args []string) int {
-	fs := newFlagSet(e, "sandbox", "sandbox [--addr 127.0.0.1:0] [--codes N] [--code-ttl D] [--faults] [--seed N]",
+	fs := newFlagSet(e, "sandbox", "sandbox [--addr 127.0.0.1:0] [--codes N] [--code-ttl D] [--faults] [--seed N] [--rp-id ID] [--origin URL]... [--cors ORIGIN]...",
 		"Serves the offline Dfns sandbox until SIGINT or SIGTERM, then shuts down gracefully.\n"+
 			"It prints DFNS_API_URL=<url>, then one DFNS_CODE=<code> line per code, so a script\n"+
 			"can read them (e.g. eval); when they expire and how to mint more go to stderr.\n"+
 			"More codes later, from another shell: DFNS_API_URL=<url> dfns mint.\n"+
-			"With --faults, requests may ask for faults with the X-Dfns-Sandbox-Fault header.")
+			"With --faults, requests may ask for faults with the X-Dfns-Sandbox-Fault header."+browserHelp)
 	var f sandboxFlags
 	f.declare(fs)
 	if code := parseFlags(fs, e, args); code >= 0 {

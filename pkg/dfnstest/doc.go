@@ -31,9 +31,10 @@
 // sandbox's own key, whose claims name the code by its id, never by its
 // value. A code is single-use: of concurrent inits with the same code,
 // exactly one succeeds (WithReinit makes codes reusable until a verify
-// consumes one of their challenges). pubKeyCredParams offers ES256 (-7) and
-// RS256 (-257), and for Key also EdDSA (-8), which Dfns does not list but
-// pkg/credential signs.
+// consumes one of their challenges). pubKeyCredParams offers exactly what
+// verify accepts: ES256 (-7) and RS256 (-257) for Fido2; for Key also EdDSA
+// (-8), which Dfns does not list but pkg/credential signs; ES256 alone for
+// PasswordProtectedKey and RecoveryKey (the SDKs wrap P-256 keys only).
 //
 // POST /auth/credentials/code/verify, described by the project's own
 // openapi.flow.yaml (not vendored), is served by an implementation of the
@@ -45,16 +46,17 @@
 //   - Key, PasswordProtectedKey and RecoveryKey: credentialInfo must pass
 //     pkg/credential's VerifyKeyAttestation against the challenge issued
 //     (client data of type key.create with that challenge, a signature by
-//     the public key sent); PasswordProtectedKey and RecoveryKey keys must
-//     be P-256, and their encryptedPrivateKey (required for the first,
-//     optional for the second) must be well-formed: base64 of
-//     {"key","iv"}, both base64 (the sandbox cannot open it without the
-//     password);
+//     the public key sent) of an algorithm the challenge offered; the
+//     encryptedPrivateKey of PasswordProtectedKey and RecoveryKey
+//     (required for the first, optional for the second) must be
+//     well-formed: base64 of {"key","iv"}, both base64 (the sandbox cannot
+//     open it without the password);
 //   - Fido2: credentialInfo must pass VerifyFido2Attestation with the
-//     sandbox's relying party id (WithRelyingParty) and the origin
-//     https://<rp id>, the only origin the sandbox accepts; the
-//     authenticator must have verified the user (the challenges require
-//     it). Both challenge forms (the browser's and the mobile SDKs') pass;
+//     sandbox's relying party id (WithRelyingParty) and one of its origins
+//     (WithOrigins; default https://<rp id>); the key's algorithm must be
+//     one the challenge offered; the authenticator must have seen the user
+//     (UP) and verified them (UV: the challenges require it). Both
+//     challenge forms (the browser's and the mobile SDKs') pass;
 //   - Password and Totp (deprecated): any non-empty password or otpCode is
 //     accepted; nothing is checked.
 //
@@ -63,9 +65,13 @@
 // and answered: kind, credentialId (the credId sent; a random one for
 // Password and Totp), credentialUuid (a new cr- id), dateCreated (the
 // sandbox's clock, milliseconds), isActive true, name, publicKey (SPKI PEM;
-// "" for Password and Totp), relyingPartyId and origin (https://<rp id>).
+// "" for Password and Totp), relyingPartyId and origin (the Fido2 client
+// data's; for the other kinds, the first of WithOrigins).
 // Credentials lists what was registered. A Fido2 credential joins the
-// excludeCredentials of its user's next Fido2 challenges. A refused verify
+// excludeCredentials of its user's next Fido2 challenges, by its
+// credentialUuid (a cr- id, the form the spec gives): no authenticator
+// knows it by that id, so the same authenticator registering again for the
+// user gets a second credential, which verify registers too. A refused verify
 // consumes nothing: the client may fix its answer and verify again until
 // the challenge expires.
 //
@@ -118,7 +124,8 @@
 //	     webauthn.create), "challenge" (another challenge), "origin";
 //	     /credentialInfo/attestationData "signature" (a signature by
 //	     another key, or client data altered after signing), "publicKey" (a
-//	     key the kind does not take), "rpId", "userVerification";
+//	     key of an algorithm the challenge did not offer), "rpId",
+//	     "userPresence", "userVerification";
 //	     /credentialInfo "format" (undecodable)
 //	401  code_invalid: an unknown, used or expired code (the answer does not
 //	     say which; Request.Reason and the log do); unauthorized: mint
@@ -139,7 +146,8 @@
 //	429  rate_limited: the rate-limit fault, with Retry-After
 //	500  sandbox_invalid_response: see Validation
 //
-// Every answer carries X-Request-Id and Cache-Control: no-store.
+// Every answer carries X-Request-Id and Cache-Control: no-store; WithCORS
+// adds CORS headers for pages of other origins.
 //
 // # Faults
 //
