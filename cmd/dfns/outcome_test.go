@@ -22,7 +22,8 @@ import (
 // request, but treats the call named by step ("/init" or "/verify") as mode
 // says: forward it and then withhold the answer (close the connection, block
 // until the client gives up, or answer 502), or refuse it without
-// forwarding (401). reached is closed when that call arrives.
+// forwarding (401). reached is closed once that call was forwarded and
+// answered (refused, for "refuse").
 type withholder struct {
 	srv     *httptest.Server
 	reached chan struct{}
@@ -38,8 +39,8 @@ func newWithholder(t *testing.T, sandbox *dfnstest.Server, step, mode string) *w
 			proxy.ServeHTTP(rw, r)
 			return
 		}
-		close(w.reached)
 		if mode == "refuse" {
+			close(w.reached)
 			rw.Header().Set("Content-Type", "application/json")
 			rw.WriteHeader(http.StatusUnauthorized)
 			io.WriteString(rw, `{"error":{"status":401,"message":"challenge_invalid"}}`)
@@ -53,6 +54,9 @@ func newWithholder(t *testing.T, sandbox *dfnstest.Server, step, mode string) *w
 		}
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
+		// Only now: a test that kills the client on reached must find the
+		// credential registered.
+		close(w.reached)
 		switch mode {
 		case "close":
 			conn, _, err := rw.(http.Hijacker).Hijack()
