@@ -41,6 +41,7 @@ var commands = []command{
 	{"init", "redeem a one-time code for a credential challenge", runInit},
 	{"register", "register a key credential from a one-time code (init, attest, verify)", runRegister},
 	{"sandbox", "serve the offline sandbox until SIGINT/SIGTERM", runSandbox},
+	{"proxy", "check live traffic to Dfns against the spec, passing it on unchanged", runProxy},
 	{"demo", "run the flow for every kind against an in-process sandbox", runDemo},
 	{"version", "print the version", runVersion},
 }

@@ -200,7 +200,7 @@ func (p *Proxy) done(r *http.Request, ex *exchange) {
 		return
 	}
 	logViolations(p.cfg.logger, r.Method, r.URL.Path, ex.status, ex.violations)
-	if p.rec != nil && ex.status != 0 {
+	if p.rec != nil && ex.respHeader != nil { // the upstream answered
 		if err := p.rec.write(ex.route.name, p.recording(r, ex)); err != nil {
 			p.cfg.logger.Error("recording failed", slog.String("error", err.Error()))
 			return

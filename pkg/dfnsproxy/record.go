@@ -12,7 +12,8 @@ import (
 )
 
 // Exchange is one recorded exchange of the flow, as WithRecordDir writes it
-// (one JSON file each) and Replay serves it. It holds no secret: see Redacted.
+// (one JSON file each, for each answer the upstream gave) and Replay serves
+// it. It holds no secret: see Redacted.
 type Exchange struct {
 	// Method and Path are the request's (the query is not kept).
 	Method string `json:"method"`
