@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,24 +18,6 @@ import (
 	"github.com/dfnskit/dfns-go/pkg/dfnsproxy"
 	"github.com/dfnskit/dfns-go/pkg/dfnstest"
 )
-
-// lockedBuffer is a stderr the proxy's handlers may write concurrently.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestProxyCommand runs `dfns proxy --strict --record DIR` in front of a
 // sandbox: the client works through the printed URL, a broken answer is
@@ -49,7 +30,13 @@ func TestProxyCommand(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out, outW := io.Pipe()
-	stderr := &lockedBuffer{}
+	// A file takes the handlers' concurrent log lines whole.
+	stderr, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stderr.Close()
+	logged := func() string { b, _ := os.ReadFile(stderr.Name()); return string(b) }
 	e := env{stdin: strings.NewReader(""), stdout: outW, stderr: stderr, getenv: func(string) string { return "" }}
 	done := make(chan int, 1)
 	go func() {
@@ -57,7 +44,7 @@ func TestProxyCommand(t *testing.T) {
 	}()
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
-		t.Fatalf("%v; stderr %s", err, stderr)
+		t.Fatalf("%v; stderr %s", err, logged())
 	}
 	url, ok := strings.CutPrefix(strings.TrimSpace(line), "DFNS_API_URL=")
 	if !ok {
@@ -86,9 +73,9 @@ func TestProxyCommand(t *testing.T) {
 
 	cancel()
 	if code := <-done; code != exitOK {
-		t.Fatalf("exit %d; stderr %s", code, stderr)
+		t.Fatalf("exit %d; stderr %s", code, logged())
 	}
-	log := stderr.String()
+	log := logged()
 	if !strings.Contains(log, `"pointer":"/temporaryAuthenticationToken","rule":"required"`) {
 		t.Errorf("no violation line: %s", log)
 	}
