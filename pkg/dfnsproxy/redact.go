@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"slices"
@@ -91,7 +92,7 @@ func (r *redactor) body(b []byte) string {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var doc any
-	if dec.Decode(&doc) == nil && !dec.More() {
+	if dec.Decode(&doc) == nil && trailingEOF(dec) {
 		var out bytes.Buffer
 		enc := json.NewEncoder(&out)
 		enc.SetEscapeHTML(false)
@@ -110,6 +111,13 @@ func (r *redactor) body(b []byte) string {
 		return fmt.Sprintf("[REDACTED: %d bytes, not JSON, that may hold a secret]", len(b))
 	}
 	return s
+}
+
+// trailingEOF reports whether nothing but white space follows the value
+// dec decoded.
+func trailingEOF(dec *json.Decoder) bool {
+	_, err := dec.Token()
+	return err == io.EOF
 }
 
 // tree returns a decoded JSON value redacted (arrays in place).
