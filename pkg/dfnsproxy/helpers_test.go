@@ -200,3 +200,11 @@ func gzipped(h http.Handler) http.Handler {
 		_, _ = w.Write(buf.Bytes())
 	})
 }
+
+// newFront serves h on loopback until the test ends and returns its URL.
+func newFront(tb testing.TB, h http.Handler) string {
+	tb.Helper()
+	srv := httptest.NewServer(h)
+	tb.Cleanup(srv.Close)
+	return srv.URL
+}
