@@ -79,7 +79,7 @@ func TestProxyCommand(t *testing.T) {
 	if !strings.Contains(log, `"pointer":"/temporaryAuthenticationToken","rule":"required"`) {
 		t.Errorf("no violation line: %s", log)
 	}
-	if !strings.HasSuffix(log, "dfns proxy: stopped: 2 exchanges, 2 checked, 1 with violations (1 violations, 0 notes), 0 upstream errors, 2 recorded\n") {
+	if !strings.HasSuffix(log, "dfns proxy: stopped: 2 exchanges, 2 checked, 1 with violations (1 violation, 0 notes), 0 upstream errors, 2 recorded\n") {
 		t.Errorf("no summary line: %s", log)
 	}
 	if files, _ := filepath.Glob(filepath.Join(dir, "*.json")); len(files) != 2 {

@@ -80,14 +80,6 @@ func (c *checker) route(r *http.Request) *route {
 	return c.routes[r.URL.Path]
 }
 
-// body is a request or answer body as the proxy read it.
-type body struct {
-	data     []byte // at most maxBody bytes, decoded if it was gzip
-	over     bool   // longer than maxBody: data is only its start
-	readErr  error  // the body ended early
-	encoding string // a Content-Encoding other than gzip or identity
-}
-
 // request checks a request body: the same in both modes, since a request the
 // schema refuses is one Dfns refuses.
 func (c *checker) request(rt *route, h http.Header, b body) []Violation {

@@ -1,8 +1,6 @@
 package dfnsproxy
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -131,7 +129,7 @@ func (p *Proxy) answered(resp *http.Response) error {
 	resp.Body = readCloser{rest, resp.Body}
 	ex.violations = append(ex.violations, p.check.response(ex.route, resp.StatusCode, resp.Header, ex.resp)...)
 	if len(ex.violations) > 0 {
-		resp.Header.Set(ViolationsHeader, headerValue(ex.violations))
+		resp.Header.Add(ViolationsHeader, headerValue(ex.violations))
 	}
 	return nil
 }
@@ -143,6 +141,11 @@ func (p *Proxy) failed(w http.ResponseWriter, r *http.Request, err error) {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err // without the URL
+	}
+	if errors.Is(err, context.Canceled) { // the client went away: nobody to answer
+		p.cfg.logger.LogAttrs(r.Context(), slog.LevelDebug, "client went away",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path))
+		return
 	}
 	p.stats.add(func(s *Stats) { s.UpstreamErrors++ })
 	p.cfg.logger.LogAttrs(r.Context(), slog.LevelError, "upstream did not answer",
@@ -163,8 +166,6 @@ func errorClass(err error) string {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return "timeout"
-	case errors.Is(err, context.Canceled):
-		return "request cancelled"
 	case errors.As(err, &ne) && ne.Timeout():
 		return "timeout"
 	case strings.Contains(err.Error(), "tls:") || strings.Contains(err.Error(), "x509:"):
@@ -208,76 +209,3 @@ func (p *Proxy) done(r *http.Request, ex *exchange) {
 		p.stats.add(func(s *Stats) { s.Recorded++ })
 	}
 }
-
-// recording is an exchange, redacted.
-func (p *Proxy) recording(r *http.Request, ex *exchange) *Exchange {
-	red := newRedactor(ex.req.data, ex.resp.data)
-	rec := &Exchange{
-		Method:     r.Method,
-		Path:       r.URL.Path,
-		Request:    Message{Header: red.header(ex.reqHeader), Body: red.recorded(ex.req)},
-		Response:   Message{Status: ex.status, Header: red.header(ex.respHeader), Body: red.recorded(ex.resp)},
-		Violations: ex.violations,
-	}
-	return rec
-}
-
-// recorded is a body to record: redacted, or a placeholder for one the
-// proxy did not read whole.
-func (r *redactor) recorded(b body) string {
-	if b.over || b.encoding != "" {
-		return "[NOT RECORDED: a body the proxy did not read]"
-	}
-	return r.body(b.data)
-}
-
-// read reads at most maxBody bytes of a body to check it, and returns them
-// (gzip decoded) with the reader that gives the client or the upstream the
-// body exactly as it came: the bytes read, then the rest, or the read error.
-func (p *Proxy) read(rc io.Reader, h http.Header) (body, io.Reader) {
-	if rc == nil || rc == http.NoBody {
-		return body{}, http.NoBody
-	}
-	raw, over, err := readAtMost(rc, p.cfg.maxBody)
-	rest := io.MultiReader(bytes.NewReader(raw), rc)
-	if err != nil {
-		rest = io.MultiReader(bytes.NewReader(raw), errReader{err})
-	}
-	b := body{data: raw, over: over, readErr: err}
-	switch enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding"))); enc {
-	case "", "identity":
-	case "gzip":
-		if b.over || b.readErr != nil {
-			break
-		}
-		zr, zerr := gzip.NewReader(bytes.NewReader(raw))
-		if zerr != nil {
-			b.data = nil // not gzip: fails as JSON
-			break
-		}
-		b.data, b.over, b.readErr = readAtMost(zr, p.cfg.maxBody)
-	default:
-		b.encoding = enc
-	}
-	return b, rest
-}
-
-// readAtMost reads up to limit bytes; over reports that more follow.
-func readAtMost(r io.Reader, limit int64) (data []byte, over bool, err error) {
-	data, err = io.ReadAll(io.LimitReader(r, limit+1))
-	if int64(len(data)) > limit {
-		return data, true, err
-	}
-	return data, false, err
-}
-
-// readCloser reads from one reader and closes another.
-type readCloser struct {
-	io.Reader
-	io.Closer
-}
-
-// errReader fails every read with err.
-type errReader struct{ err error }
-
-func (e errReader) Read([]byte) (int, error) { return 0, e.err }

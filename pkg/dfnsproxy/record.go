@@ -94,3 +94,25 @@ func LoadRecording(dir string) ([]Exchange, error) {
 	}
 	return out, nil
 }
+
+// recording is an exchange, redacted.
+func (p *Proxy) recording(r *http.Request, ex *exchange) *Exchange {
+	red := newRedactor(ex.req.data, ex.resp.data)
+	rec := &Exchange{
+		Method:     r.Method,
+		Path:       r.URL.Path,
+		Request:    Message{Header: red.header(ex.reqHeader), Body: red.recorded(ex.req)},
+		Response:   Message{Status: ex.status, Header: red.header(ex.respHeader), Body: red.recorded(ex.resp)},
+		Violations: ex.violations,
+	}
+	return rec
+}
+
+// recorded is a body to record: redacted, or a placeholder for one the
+// proxy did not read whole.
+func (r *redactor) recorded(b body) string {
+	if b.over || b.encoding != "" {
+		return "[NOT RECORDED: a body the proxy did not read]"
+	}
+	return r.body(b.data)
+}

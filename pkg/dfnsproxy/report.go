@@ -92,8 +92,17 @@ type Stats struct {
 
 // String is the summary line.
 func (s Stats) String() string {
-	return fmt.Sprintf("%d exchanges, %d checked, %d with violations (%d violations, %d notes), %d upstream errors, %d recorded",
-		s.Exchanges, s.Checked, s.Flagged, s.Violations, s.Notes, s.UpstreamErrors, s.Recorded)
+	return fmt.Sprintf("%s, %d checked, %d with violations (%s, %s), %s, %d recorded",
+		count(s.Exchanges, "exchange"), s.Checked, s.Flagged, count(s.Violations, "violation"), count(s.Notes, "note"),
+		count(s.UpstreamErrors, "upstream error"), s.Recorded)
+}
+
+// count is "1 thing" or "n things".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
 }
 
 // counter is Stats behind a lock.
