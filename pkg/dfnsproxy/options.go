@@ -76,7 +76,8 @@ func WithRecordDir(dir string) Option {
 
 // WithTransport sends the requests upstream with rt instead of the default
 // transport (dial, TLS and response-header timeouts; no transparent
-// decompression, so answers pass as they came).
+// decompression, so answers pass as they came). An *http.Transport given
+// here should set DisableCompression too.
 func WithTransport(rt http.RoundTripper) Option {
 	return func(c *config) error {
 		if rt == nil {

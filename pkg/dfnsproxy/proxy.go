@@ -2,6 +2,7 @@ package dfnsproxy
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"log/slog"
@@ -9,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"strings"
 
 	"github.com/dfnskit/dfns-go/pkg/dfns"
 )
@@ -162,13 +162,16 @@ func (p *Proxy) failed(w http.ResponseWriter, r *http.Request, err error) {
 
 // errorClass names a transport error without its addresses.
 func errorClass(err error) string {
-	var ne net.Error
+	var (
+		ne     net.Error
+		cert   *tls.CertificateVerificationError
+		alert  tls.AlertError
+		record tls.RecordHeaderError
+	)
 	switch {
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return "timeout"
-	case errors.As(err, &ne) && ne.Timeout():
-		return "timeout"
-	case strings.Contains(err.Error(), "tls:") || strings.Contains(err.Error(), "x509:"):
+	case errors.As(err, &cert), errors.As(err, &alert), errors.As(err, &record):
 		return "TLS failure"
 	}
 	return "connection failed"

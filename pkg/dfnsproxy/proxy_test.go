@@ -10,12 +10,14 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/dfnskit/dfns-go/internal/specschema"
 	"github.com/dfnskit/dfns-go/pkg/dfns"
 	"github.com/dfnskit/dfns-go/pkg/dfnsproxy"
+	"github.com/dfnskit/dfns-go/pkg/dfnstest"
 )
 
 // hopByHop are the headers a proxy does not pass on.
@@ -372,5 +374,37 @@ func TestGzip(t *testing.T) {
 	}
 	if h := got.header.Get(dfnsproxy.ViolationsHeader); h != "response /challenge required" {
 		t.Errorf("header %q", h)
+	}
+}
+
+// TestUpstreamTLS answers 502 "TLS failure" when the upstream's certificate
+// is not trusted, and proxies when it is.
+func TestUpstreamTLS(t *testing.T) {
+	sb := dfnstest.NewTLSServer()
+	t.Cleanup(sb.Close)
+	p, err := dfnsproxy.New(sb.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := newFront(t, p)
+	resp, err := http.Post(front+specschema.InitPath, "application/json", strings.NewReader(initBody("Key", sb.MintCode())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := readAnswer(resp)
+	checkBadGateway(t, got)
+	if !bytes.Contains(got.body, []byte("TLS failure")) {
+		t.Errorf("body %s", got.body)
+	}
+	trusted, err := dfnsproxy.New(sb.URL, dfnsproxy.WithTransport(sb.Client().Transport))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err = http.Post(newFront(t, trusted)+specschema.InitPath, "application/json", strings.NewReader(initBody("Key", sb.MintCode())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readAnswer(resp); got.status != http.StatusOK || got.header.Get(dfnsproxy.ViolationsHeader) != "" {
+		t.Errorf("%d %s", got.status, got.body)
 	}
 }
