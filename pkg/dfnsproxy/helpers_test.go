@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,26 +73,28 @@ type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
-// syncBuffer is a log sink the handlers may write concurrently.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+// logFile is the proxy's log: a file takes the handlers' concurrent lines
+// whole.
+type logFile struct{ *os.File }
+
+func newLogFile(t testing.TB) logFile {
+	t.Helper()
+	f, err := os.Create(filepath.Join(t.TempDir(), "log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return logFile{f}
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+// String is what was logged so far.
+func (l logFile) String() string {
+	b, _ := os.ReadFile(l.Name())
+	return string(b)
 }
 
 // lines decodes the JSON log lines.
-func (s *syncBuffer) lines(t testing.TB) []map[string]any {
+func (s logFile) lines(t testing.TB) []map[string]any {
 	t.Helper()
 	var out []map[string]any
 	for _, l := range strings.Split(strings.TrimSpace(s.String()), "\n") {
@@ -111,13 +115,13 @@ type rig struct {
 	proxy *dfnsproxy.Proxy
 	front *httptest.Server
 	tap   *tap
-	logs  *syncBuffer
+	logs  logFile
 }
 
 // newRig starts a proxy in front of upstream, logging JSON at debug level.
 func newRig(t testing.TB, upstream string, opts ...dfnsproxy.Option) *rig {
 	t.Helper()
-	r := &rig{tap: &tap{}, logs: &syncBuffer{}}
+	r := &rig{tap: &tap{}, logs: newLogFile(t)}
 	logger := slog.New(slog.NewJSONHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	p, err := dfnsproxy.New(upstream, append([]dfnsproxy.Option{dfnsproxy.WithLogger(logger), dfnsproxy.WithTransport(r.tap)}, opts...)...)
 	if err != nil {
