@@ -11,7 +11,8 @@ import (
 // body is a request or answer body as the proxy read it.
 type body struct {
 	data     []byte // at most maxBody bytes, decoded if it was gzip
-	over     bool   // longer than maxBody: data is only its start
+	over     bool   // longer than limit: data is only its start
+	limit    int64  // how much the proxy reads
 	readErr  error  // the body ended early
 	encoding string // a Content-Encoding other than gzip or identity
 }
@@ -28,7 +29,7 @@ func (p *Proxy) read(rc io.Reader, h http.Header) (body, io.Reader) {
 	if err != nil {
 		rest = io.MultiReader(bytes.NewReader(raw), errReader{err})
 	}
-	b := body{data: raw, over: over, readErr: err}
+	b := body{data: raw, over: over, readErr: err, limit: p.cfg.maxBody}
 	switch enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding"))); enc {
 	case "", "identity":
 	case "gzip":

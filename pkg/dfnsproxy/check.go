@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dfnskit/dfns-go/internal/specschema"
@@ -113,7 +114,7 @@ func (c *checker) response(rt *route, status int, h http.Header, b body) []Viola
 func framing(dir string, h http.Header, b body, check func(doc any) []Violation) []Violation {
 	switch {
 	case b.over:
-		return []Violation{{Direction: dir, Rule: RuleSize, Want: "the body checked whole"}}
+		return []Violation{{Direction: dir, Rule: RuleSize, Want: "at most " + strconv.FormatInt(b.limit, 10) + " bytes"}}
 	case b.readErr != nil:
 		return []Violation{{Direction: dir, Rule: RuleTruncated, Want: "the whole body"}}
 	case b.encoding != "":

@@ -408,3 +408,22 @@ func TestUpstreamTLS(t *testing.T) {
 		t.Errorf("%d %s", got.status, got.body)
 	}
 }
+
+// TestBodyBound passes bodies longer than WithMaxBodyBytes on whole,
+// unchecked, and says so.
+func TestBodyBound(t *testing.T) {
+	sb := newSandbox(t)
+	r := newRig(t, sb.URL, dfnsproxy.WithMaxBodyBytes(16))
+	got := r.post(t, specschema.InitPath, initBody("Key", sb.MintCode()), nil)
+	if got.status != http.StatusOK {
+		t.Fatalf("the sandbox did not get the whole request: %d %s", got.status, got.body)
+	}
+	sameAnswer(t, r.tap.last(t), got)
+	if h := got.header.Get(dfnsproxy.ViolationsHeader); h != "request body size, response body size" {
+		t.Errorf("header %q", h)
+	}
+	r.front.Close()
+	if !strings.Contains(r.logs.String(), `"want":"at most 16 bytes"`) {
+		t.Errorf("log %s", r.logs.String())
+	}
+}
