@@ -7,6 +7,7 @@
 //	dfns init --kind Key --code -        redeem a code for a challenge
 //	dfns register --kind Key --name N --out key.pem --code -
 //	                                     the whole flow; the key to key.pem
+//	dfns proxy --upstream URL [--strict] check live traffic against the spec
 //	dfns version
 //
 // Secrets never come from the command line: at a terminal `--code -`
@@ -54,6 +55,7 @@ var commands = []command{
 	{"mint", "mint a one-time code (from the sandbox at DFNS_API_URL)", runMint},
 	{"init", "redeem a one-time code for a credential challenge", runInit},
 	{"register", "register a key credential from a one-time code (init, attest, verify)", runRegister},
+	{"proxy", "check live traffic to Dfns against the spec, passing it on unchanged", runProxy},
 	{"version", "print the version", runVersion},
 }
 
