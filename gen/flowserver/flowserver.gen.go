@@ -7,18 +7,12 @@ package flowserver
 
 import (
 	"bytes"
-	"compress/flate"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
-	"path"
-	"strings"
 
 	. "github.com/dfnskit/dfns-go/gen/flow"
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -335,136 +329,4 @@ func (sh *strictHandler) CreateCredentialWithCode(w http.ResponseWriter, r *http
 	} else if response != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
 	}
-}
-
-// Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
-// Stored as a slice of fixed-width chunks rather than one concatenated
-// const string: with thousands of chunks the chained `+` fold is several
-// times slower for the Go compiler than parsing a slice literal.
-var swaggerSpec = []string{
-	"7FrdbuO4FX6VA7bAJIBsz0wXBepcZZMskKadGEkGczHJBS0eWZxIpIak7HUDA32aPlifpCApWZJN+SdI",
-	"sZjFXsUReQ4Pz8/H71B6IbHMCylQGE3GL0ShLqTQ6P65Ukoq+yOWwqAw9ictiozH1HApRt+0FPaZjlPM",
-	"qf31Z4UJGZM/jRqtIz+qR07bXaWfrFariDDUseKFVUbG5FwA2jkRcAEmRbhMhPaPAMUcM1ngkFi5SqVd",
-	"8SKlWYZihtcMheEJR2dxV/NDihBvTwQuuAGFplQCGSy4Sd2666lDEpGci3+gmJmUjD9ExCwLJGOijeJi",
-	"RlYRuVBIDV4odFpp9oWb9EIyvMPvJWoTtoUKvUAFRgJtFjuDeK3lhgsGmi41LFIepzCnilNhrD2MW205",
-	"F9T44OS0KKwx4xfyC2fyY5//3WBjaG1gRG5w2Sdzg8uQxIRqvZCK9YnV47tkJ0oajA2yHcuH5oZ03mEs",
-	"56iWO1S1poQ0PEhT9InasW2ZVUQKJQtUZvmJ5jYpuuGzE6TA24SMv+4ujJ7ArKLdYsGd7BM6zKP7tOx0",
-	"5qEmHC/ZE4gnX4bV457qX4/Dt1Lbop9xbVAhG7bGrhlw7SFAIbtm/mfGURjQKEy7RD+X3M22IPVOg1wI",
-	"4AxOYjX477//c2ortUoP7sG0vYr9v4skEfl1MJMD4TOp2c31pc2j7qqHS3/+7OWZhyhq0AknUuXUkLF7",
-	"PjA8RxJANq7PY8Pn2FpuKmWGVNjRZ5viexD/YqsgvIUv24tJxWdchGPnx9ZhqcK4oLoVRUiUzM8A88Is",
-	"YZGiACEFgjutUA9D+yvKacZjBxmhVf0wPOMygvvJzTVMrv5ZL5BI5cyxTtDu3JClAbvgSZ3dEdhsPQ2u",
-	"rDBbcjGbUGWW+5Phrj370p1/Cr+XXNlgfvWBiLrptZUx3RRoxbYKSdsbW/ato/O03oucfsPYkE7hXYtE",
-	"OobAGLd+pNmkVQAJzTRG/WehTICCQ8IIbqzPQ0gFUkELe1rpEAHah5BwzBhMqca//lSqbB2bwlolZttl",
-	"SY1BbRyfuaSGhnPhGZfQmgh/v7/9FEGVBF9wel6aVHRmeAfBycXPt3enUWPQAYzC402/MRUeMWpoZchR",
-	"2h2w7QVJzvbp2sacQHJWq3U2FW35fHde3VRIEwiLZUkucVqWn9iYaJojaP4rUO1I3ju9Qa5cYaIoc2ul",
-	"p02eCLXITcUKuvSih8A89binejhDMdzYUWvCgOeFVI4rFtQ6m8y4ScvpMJb5iCVCP3Pj/g5mcjRD4dzc",
-	"qPtUgeoGmwYbmjVUCVx0ykWn9sQy0g2WGtUBuXMlYrUsDLKJ4nNqsBc7m4XeaSj8ZFdEWGtoyHZRuRNO",
-	"pAJVeRpiyfB0DNpQwaiqK9oG++WRPOPykUSPhM8fyapuFmSS8NgmwP3ljR763kEbqVADNyAL+r3EbHnI",
-	"Lm3D8bNkbm9dsGBoKM/sT3s+7kVuf/jmqDWdhY89WwWlbg1xYXCGaquQaiWhUuk2VsGAhDopOLnNGCo/",
-	"5lFYQ1EaoGBkMchwjhlU6wIX2iBlZ21GpJAyDVNp0uHpFq5i3TvubQmdqzf368VDu+1hy8cdPOcNaje5",
-	"Om4zQZFIiKlSHD0hpKVJ7VBs2653tcMs32thZgQNzlloBipY4FiIAGmcNrAdYovhtnYn2wqIdLhjfUAf",
-	"Rtnc7I58DcRd2NyDfNscMN4CrsMMcrNDB0wHVDe0R0FPbnkllGjB5ubYNLOgV1DuMTi2lihIZcb0WV+y",
-	"caM3+caPmR4HHIs/bnJsN7GvpL8bWeDYTK28Q2sYFgpjy98d7wlgRrG+lXnZfcZtuGktd9hGDy+F2mAy",
-	"NqoMFEfxun3+VsnfE/OdRTDZ9u3vqRLsJpqADRRSdyVMHKcQEjIpZqhAl4UluPYk5W0m7hm8PSQXPMtA",
-	"YS7nCNwM25m3+6rq1YC8SKXGDjltU8YAUbUk2dLZyqxxM6ehw8A11H7/MVH7Nd3NWyev7cyCncZOLhkQ",
-	"+T+VQdi+EHruvCg9NnXXzVGdw2fBFHQNcE+z1e2vbLbKwq//Y2ZruzP/I0n3spbuBfobMpaH24fJkae4",
-	"NUUyPJas1GL7t/d2POUVu/utiicQ4Z0F5G64/uAmx3GTVUQ0xqXiZnlv9+hDPkWqUJ2XNo2rd+LunYl7",
-	"3LwGSI0p/NtvXsVzu8TmqHiydIvnXBhAwQrJhdG22tZvxh+rl8/QOBi+WKS3BfJIIMnkIoKF4saggOnS",
-	"SVbXiFAo6W6oEyXzRiWTcZmj8G3nGQhpgHZH3AsNbjKsPbnDBjjZ2MhpBFSD3+8UmbWpsodEZI5Kexe8",
-	"H34YvndvhQoUtOBkTP7iHkXuftR5e0RLk46acOlR7NFkFfWMjbwxrlOSoTfzv3BBM/6v6sLHem+8fsOk",
-	"N18/mZSa9a1Z56MBG6PJ7f0D9JjBBTcR8DqVnRds0x/I8iF8QmQuW1v3T1yKIXQ+abAHueZiluGg1O6r",
-	"BYtFbuY18xUc/EiB+EpEber7zjf50mPfNxGrLgRY0HUPWp+efHz//i3Nqd8NB746edi6HHfdx0/egJDe",
-	"taH+/tLP/nDM7I9/O2I2w4SWmTlYooVOZPz1ZfUUEV3mOVXLdSYEq9UWNp1pC8kOxJ5WXpWyhek+Yug6",
-	"7tLbBQO4Ku3ZRyJSqqxCOD0ejWjBh7a8h1y6V/td8c/nV0GJkmIj9bT6XwAAAP//",
-}
-
-// decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
-// after base64-decoding and flate-decompressing the embedded blob.
-func decodeSpec() ([]byte, error) {
-	encoded := strings.Join(swaggerSpec, "")
-	compressed, err := base64.StdEncoding.DecodeString(encoded)
-	if err != nil {
-		return nil, fmt.Errorf("error base64 decoding spec: %w", err)
-	}
-	zr := flate.NewReader(bytes.NewReader(compressed))
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(zr); err != nil {
-		return nil, fmt.Errorf("read flate: %w", err)
-	}
-	if err := zr.Close(); err != nil {
-		return nil, fmt.Errorf("close flate reader: %w", err)
-	}
-
-	return buf.Bytes(), nil
-}
-
-var rawSpec = decodeSpecCached()
-
-// a naive cache of the decoded OpenAPI spec
-func decodeSpecCached() func() ([]byte, error) {
-	data, err := decodeSpec()
-	return func() ([]byte, error) {
-		return data, err
-	}
-}
-
-// Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
-func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
-	res := make(map[string]func() ([]byte, error))
-	if len(pathToFile) > 0 {
-		res[pathToFile] = rawSpec
-	}
-
-	return res
-}
-
-// GetSpec returns the OpenAPI specification corresponding to the generated
-// code in this file. External references in the spec are resolved through
-// PathToRawSpec; externally-referenced files must be embedded in their
-// corresponding Go packages (via the import-mapping feature). URL-based
-// external refs are not supported.
-func GetSpec() (swagger *openapi3.T, err error) {
-	resolvePath := PathToRawSpec("")
-
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = func(loader *openapi3.Loader, url *url.URL) ([]byte, error) {
-		pathToFile := url.String()
-		pathToFile = path.Clean(pathToFile)
-		getSpec, ok := resolvePath[pathToFile]
-		if !ok {
-			err1 := fmt.Errorf("path not found: %s", pathToFile)
-			return nil, err1
-		}
-		return getSpec()
-	}
-	var specData []byte
-	specData, err = rawSpec()
-	if err != nil {
-		return
-	}
-	swagger, err = loader.LoadFromData(specData)
-	if err != nil {
-		return
-	}
-	return
-}
-
-// GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
-// specification: decompressed but not unmarshaled. External references
-// are not resolved here; the bytes are the spec exactly as embedded by
-// codegen. The result is cached at package init time, so repeated calls
-// are cheap.
-func GetSpecJSON() ([]byte, error) {
-	return rawSpec()
-}
-
-// GetSwagger returns the OpenAPI specification corresponding to the
-// generated code in this file.
-//
-// Deprecated: GetSwagger predates kin-openapi renaming openapi3.Swagger
-// to openapi3.T. Use [GetSpec] instead. This wrapper is retained for
-// backwards compatibility.
-func GetSwagger() (*openapi3.T, error) {
-	return GetSpec()
 }
