@@ -107,10 +107,12 @@
 //     100,000 iterations (crypto/pbkdf2); AES-256-GCM with a 16-byte IV
 //     (cipher.NewGCMWithNonceSize) over the PKCS #8 DER; standard base64
 //     (padded) of {"key":"<base64 ciphertext||tag>","iv":"<base64>"}.
-//     UnwrapKey also takes unpadded base64 and IVs of 1 to 64 bytes. A
-//     password or user name that does not open a blob is ErrWrongPassword.
-//     Pinned by TestWrapKnownAnswers (byte-identical to WebCrypto's
-//     wrapKey with the same IV), TestSalts and TestWrapRoundTrip.
+//     UnwrapKey also takes unpadded base64 and IVs of 12 to 128 bytes
+//     (CheckEncryptedPrivateKey: the rules, checked against Node's
+//     WebCrypto by TestEncryptedKeyRules). A password or user name that
+//     does not open a blob is ErrWrongPassword. Pinned by
+//     TestWrapKnownAnswers (byte-identical to WebCrypto's wrapKey with the
+//     same IV), TestSalts and TestWrapRoundTrip.
 //   - Recovery codes are D1-XXXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXXX over
 //     ABCDEFGHJKLMNPQRSTUVWXYZ23456789, each letter drawn by rejection
 //     sampling from crypto/rand (160 bits); ParseRecoveryCode trims white
