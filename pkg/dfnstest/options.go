@@ -25,6 +25,7 @@ type config struct {
 	noValidate  bool
 	logger      *slog.Logger
 	rp          dfns.RelyingParty
+	lim         limits
 	errs        []string
 }
 
@@ -47,6 +48,7 @@ func defaultConfig() config {
 		clock:   time.Now,
 		logger:  slog.New(slog.DiscardHandler),
 		rp:      dfns.RelyingParty{ID: DefaultRPID, Name: DefaultRPName},
+		lim:     defaultLimits(),
 	}
 }
 
@@ -55,7 +57,7 @@ func (c *config) fail(format string, args ...any) {
 }
 
 // WithSeed makes the sandbox deterministic: codes, ids, users, challenges
-// and the token signing key come from a ChaCha8 stream seeded with seed
+// and challengeIdentifiers come from a ChaCha8 stream seeded with seed
 // instead of crypto/rand. Two sandboxes with the same seed, the same clock
 // (WithClock) and the same sequence of calls give byte-identical answers;
 // concurrent requests make the sequence, hence the output, vary.
@@ -85,8 +87,9 @@ func WithReinit() Option {
 	return func(c *config) { c.reinit = true }
 }
 
-// WithClock sets the sandbox's clock (default time.Now): code expiry, token
-// iat/exp, mint answers and Requests times use it. It must be safe for
+// WithClock sets the sandbox's clock (default time.Now): code and challenge
+// expiry, the sweeping of what expired, mint answers and Requests times use
+// it. It must be safe for
 // concurrent use. Latency faults sleep in real time whatever the clock.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) {

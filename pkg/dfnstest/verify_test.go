@@ -31,7 +31,7 @@ import (
 const (
 	verifyPath   = "/auth/credentials/code/verify"
 	sandboxOrig  = "https://" + dfnstest.DefaultRPID
-	challengeTTL = 5 * time.Minute // jwt.go's challengeTTL
+	challengeTTL = 5 * time.Minute // challenges.go's challengeTTL
 )
 
 // initKind redeems a fresh code for a challenge of kind.
@@ -445,14 +445,14 @@ func TestVerifyChecks(t *testing.T) {
 			m["encryptedPrivateKey"] = "eyJrZXkiOiJBQUFBQUFBQUFBQUFBQUFBQUFBQUFBPT0iLCJpdiI6IkFBQUEifQ=="
 		}), 400, "credential_kind_mismatch", [2]string{"/credentialKind", "const"}, "credential kind mismatch"},
 		{"unknown identifier", edit(func(m map[string]any) { m["challengeIdentifier"] = "eyJhbGciOiJIUzI1NiJ9.e30.AAAA" }),
-			401, "challenge_invalid", [2]string{}, "challenge identifier invalid"},
+			401, "challenge_invalid", [2]string{}, "challenge unknown"},
 		{"identifier of another sandbox", func(t *testing.T, good dfns.VerifyRequest) string {
 			other := newServer(t)
 			ch := initKind[*dfns.KeyChallenge](t, other, newClient(t, other), dfns.CredentialKindKey)
 			m := verifyJSON(t, good)
 			m["challengeIdentifier"] = ch.ChallengeIdentifier()
 			return marshal(t, m)
-		}, 401, "challenge_invalid", [2]string{}, "challenge identifier invalid"},
+		}, 401, "challenge_invalid", [2]string{}, "challenge unknown"},
 		{"malformed JSON", func(*testing.T, dfns.VerifyRequest) string { return `{"credentialKind":"Key",` },
 			400, "request_invalid", [2]string{"", "json"}, ""},
 		{"empty body", func(*testing.T, dfns.VerifyRequest) string { return "" }, 400, "request_invalid", [2]string{"", "required"}, ""},
