@@ -417,6 +417,8 @@ func TestParseFault(t *testing.T) {
 		"oversized":                    {action: faultOversized},
 		"unknown-kind":                 {action: faultUnknownKind},
 		"no-temporary-token":           {action: faultNoTemporaryToken},
+		"latency=1.5s":                 {latency: 1500 * time.Millisecond},
+		"latency=10ms,status=500":      {latency: 10 * time.Millisecond, action: faultStatus, status: 500},
 	}
 	for spec, want := range good {
 		got, err := parseFault(spec)
@@ -426,7 +428,8 @@ func TestParseFault(t *testing.T) {
 		}
 	}
 	for _, spec := range []string{"", "x", "status", "status=399", "status=600", "rate-limit=x", "rate-limit=3601",
-		"latency", "latency=-1s", "latency=31s", "truncate=1", "status=500,rate-limit", "latency=1ms,latency=1ms", "truncate,"} {
+		"latency", "latency=-1s", "latency=31s", "truncate=1", "status=500,rate-limit", "latency=1ms,latency=1ms", "truncate,",
+		"status=+503", "status=0503", "status=503.0", "rate-limit=+1", "rate-limit=01", "latency=+5ms", "latency=05ms", "latency=.5s", "latency=1.s", "latency=1h05m"} {
 		if _, err := parseFault(spec); err == nil {
 			t.Errorf("%q parsed", spec)
 		}
