@@ -14,7 +14,7 @@ import (
 )
 
 // FaultHeader is the request header that asks a sandbox created with
-// WithFaults to misbehave; its grammar is in the package documentation.
+// WithFaults to misbehave; its grammar is in docs/sandbox.md.
 const FaultHeader = "X-Dfns-Sandbox-Fault"
 
 // faultAction is what a fault does to the exchange, besides latency.

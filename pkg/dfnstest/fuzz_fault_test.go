@@ -28,7 +28,7 @@ var (
 	bareDot       = regexp.MustCompile(`\.([^0-9]|$)`)
 )
 
-// faultModel is a fault spec as the package documentation describes it.
+// faultModel is a fault spec as docs/sandbox.md describes it.
 type faultModel struct {
 	latency    time.Duration
 	action     string // the item besides latency, by name; "" for none

@@ -30,7 +30,7 @@ import (
 // "$FILL" for padding (see expand).
 
 // initSeeds are request bodies of init: valid ones of every kind, and every
-// invalid case of the package documentation and of the unit tests.
+// invalid case of docs/sandbox.md and of the unit tests.
 func initSeeds() []string {
 	seeds := []string{
 		"", " \n\t", "null", "true", "0", "[]", "{}", `"$CODE"`, `["SECRET-ARRAY"]`, `"SECRET-STRING"`,

@@ -102,7 +102,7 @@ func WithClock(now func() time.Time) Option {
 }
 
 // WithFaults makes the sandbox honour the X-Dfns-Sandbox-Fault request header
-// (see the package documentation for its grammar). Without this option the
+// (its grammar is in docs/sandbox.md). Without this option the
 // header is ignored, so that a sandbox never misbehaves unless asked to.
 func WithFaults() Option {
 	return func(c *config) { c.faultHeader = true }
