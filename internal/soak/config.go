@@ -41,8 +41,9 @@ const (
 	maxFailures = 10
 	// settleTime is how long Run waits for idle goroutines to exit.
 	settleTime = 5 * time.Second
-	// heapTolerance is how far above the first sample after the warm-up
-	// the heap may go and still be flat.
+	// heapTolerance is how far the mean heap of the second half of the
+	// samples after the warm-up may exceed that of the first half and
+	// still be flat.
 	heapTolerance = 16 << 20
 	// heapSlack is the growth in heap from before the sandbox started to
 	// after it closed that Check tolerates (sync.Pool caches, buffers of
@@ -76,24 +77,12 @@ type Config struct {
 
 // withDefaults fills the zero fields and checks the others.
 func (c Config) withDefaults() (Config, error) {
-	if c.Clients == 0 {
-		c.Clients = DefaultClients
-	}
-	if c.Duration == 0 {
-		c.Duration = DefaultDuration
-	}
-	if c.MaxRequests == 0 {
-		c.MaxRequests = DefaultMaxRequests
-	}
-	if c.SampleEvery == 0 {
-		c.SampleEvery = DefaultSampleEvery
-	}
-	if c.Warmup == 0 {
-		c.Warmup = DefaultWarmup
-	}
-	if c.HeapCeiling == 0 {
-		c.HeapCeiling = DefaultHeapCeiling
-	}
+	orDefault(&c.Clients, DefaultClients)
+	orDefault(&c.Duration, DefaultDuration)
+	orDefault(&c.MaxRequests, DefaultMaxRequests)
+	orDefault(&c.SampleEvery, DefaultSampleEvery)
+	orDefault(&c.Warmup, DefaultWarmup)
+	orDefault(&c.HeapCeiling, DefaultHeapCeiling)
 	var errs []error
 	if c.Clients < 0 || c.Clients > maxClients {
 		errs = append(errs, fmt.Errorf("soak: Clients %d: want 1 to %d", c.Clients, maxClients))
@@ -108,4 +97,12 @@ func (c Config) withDefaults() (Config, error) {
 		errs = append(errs, fmt.Errorf("soak: MaxRequests %d: want a positive number", c.MaxRequests))
 	}
 	return c, errors.Join(errs...)
+}
+
+// orDefault sets *p to def if it is the zero value.
+func orDefault[T comparable](p *T, def T) {
+	var zero T
+	if *p == zero {
+		*p = def
+	}
 }

@@ -88,11 +88,13 @@ const (
 	heapOver       = "over the ceiling"
 	heapNotJudged  = "not judged"
 	heapNoSamples  = "no sample after the warm-up (the run is shorter)"
-	heapFlatReason = "every sample after the warm-up within %s of the first, at most %s"
+	heapFlatReason = "after the warm-up, mean %s in the first half, %s in the second (growth allowed %s), every sample at most %s"
 )
 
-// heapVerdict judges the series: the samples after warmup must stay at most
-// ceiling and within tolerance of the first of them.
+// heapVerdict judges the series: every sample after warmup must be at most
+// ceiling, and the mean of the second half of them must exceed that of the
+// first half by at most tolerance (the ceilings of the sandbox's stores make
+// a sawtooth that a comparison of single samples would take for growth).
 func heapVerdict(series []HeapPoint, warmup time.Duration, ceiling, tolerance uint64) (verdict, why string) {
 	var after []HeapPoint
 	for _, p := range series {
@@ -103,14 +105,25 @@ func heapVerdict(series []HeapPoint, warmup time.Duration, ceiling, tolerance ui
 	if len(after) == 0 {
 		return heapNotJudged, heapNoSamples
 	}
-	first := after[0].HeapInuse
 	for _, p := range after {
-		switch {
-		case p.HeapInuse > ceiling:
+		if p.HeapInuse > ceiling {
 			return heapOver, fmt.Sprintf("%s at %v, ceiling %s", mib(p.HeapInuse), p.At, mib(ceiling))
-		case p.HeapInuse > first+tolerance:
-			return heapGrowing, fmt.Sprintf("%s at %v, %s at %v: more than %s of growth", mib(first), after[0].At, mib(p.HeapInuse), p.At, mib(tolerance))
 		}
 	}
-	return heapFlat, fmt.Sprintf(heapFlatReason, mib(tolerance), mib(ceiling))
+	half := (len(after) + 1) / 2
+	first, second := meanHeap(after[:half]), meanHeap(after[len(after)-half:])
+	if second > first+tolerance {
+		return heapGrowing, fmt.Sprintf("mean %s from %v, %s up to %v: more than %s of growth",
+			mib(first), after[0].At, mib(second), after[len(after)-1].At, mib(tolerance))
+	}
+	return heapFlat, fmt.Sprintf(heapFlatReason, mib(first), mib(second), mib(tolerance), mib(ceiling))
+}
+
+// meanHeap is the mean heap in use of points.
+func meanHeap(points []HeapPoint) uint64 {
+	var sum uint64
+	for _, p := range points {
+		sum += p.HeapInuse
+	}
+	return sum / uint64(len(points))
 }

@@ -176,10 +176,11 @@ func TestHeapVerdict(t *testing.T) {
 		series []HeapPoint
 		want   string
 	}{
-		{series(3, 90, 60, 70, 75, 62, 74), heapFlat}, // the first minute may climb
+		{series(3, 90, 60, 70, 75, 62, 74), heapFlat},         // the first minute may climb
+		{series(3, 40, 80, 60, 98, 62, 96, 61, 97), heapFlat}, // a sawtooth
 		{series(3, 40), heapNotJudged},
 		{nil, heapNotJudged},
-		{series(3, 50, 60, 70, 80), heapGrowing},
+		{series(3, 50, 60, 70, 80, 90, 100), heapGrowing},
 		{series(3, 120, 125, 130), heapOver},
 	} {
 		got, why := heapVerdict(tt.series, time.Minute, 128*mb, heapTolerance)

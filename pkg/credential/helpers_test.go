@@ -188,18 +188,14 @@ var encryptedKeysOnce = sync.OnceValues(func() (*encryptedKeys, error) {
 	return loadStrict("testdata/encrypted-keys.json", &encryptedKeys{})
 })
 
-func loadVectors(t testing.TB) *vectors {
-	t.Helper()
-	v, err := vectorsOnce()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
+func loadVectors(t testing.TB) *vectors { t.Helper(); return must(t, vectorsOnce) }
 
-func loadEncryptedKeys(t testing.TB) *encryptedKeys {
+func loadEncryptedKeys(t testing.TB) *encryptedKeys { t.Helper(); return must(t, encryptedKeysOnce) }
+
+// must returns load's value, failing the test on its error.
+func must[T any](t testing.TB, load func() (T, error)) T {
 	t.Helper()
-	v, err := encryptedKeysOnce()
+	v, err := load()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func (s *Sandbox) liveChallengeLocked(k challengeKey, now time.Time) (issuedChal
 	case now.UnixNano() >= c.expires:
 		return c, reasonChallengeExpired
 	case c.reusable:
-		return c, s.codes.usable(c.code)
+		return c, s.codes.consume(c.code, true)
 	}
 	return c, ""
 }
@@ -100,7 +100,7 @@ func (s *Sandbox) register(k challengeKey, reg RegisteredCredential, now time.Ti
 		// A reusable code is consumed by the first verify of any of its
 		// challenges: init refuses it from now on, and so does verify for
 		// its other challenges.
-		if reason := s.codes.consume(c.code); reason != "" {
+		if reason := s.codes.consume(c.code, false); reason != "" {
 			return challengeInvalid(reason)
 		}
 	}

@@ -96,7 +96,8 @@ func (s *codeStore) redeem(code string, now time.Time, reusable bool) (redeemed,
 
 // consume marks a reusable code used on the first verify of one of its
 // challenges; it returns why not if the code is used or forgotten already.
-func (s *codeStore) consume(h codeKey) string {
+// With dryRun it only tells.
+func (s *codeStore) consume(h codeKey, dryRun bool) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.b.get(h)
@@ -106,21 +107,8 @@ func (s *codeStore) consume(h codeKey) string {
 	case e.used:
 		return reasonCodeVerified
 	}
-	s.b.set(h, codeEntry{expires: e.expires, used: true})
-	return ""
-}
-
-// usable reports, as consume does, whether a reusable code may still be
-// consumed, without consuming it.
-func (s *codeStore) usable(h codeKey) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, ok := s.b.get(h)
-	switch {
-	case !ok:
-		return reasonCodeForgotten
-	case e.used:
-		return reasonCodeVerified
+	if !dryRun {
+		s.b.set(h, codeEntry{expires: e.expires, used: true})
 	}
 	return ""
 }

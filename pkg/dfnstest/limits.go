@@ -31,13 +31,7 @@ func defaultLimits() limits {
 // does (401 code_invalid, reason "code unknown"); the debug log says when the
 // ceiling was reached. n must be positive.
 func WithMaxCodes(n int) Option {
-	return func(c *config) {
-		if n <= 0 {
-			c.fail("WithMaxCodes(%d): the number must be positive", n)
-			return
-		}
-		c.lim.codes = n
-	}
+	return maxOption("WithMaxCodes", n, func(l *limits) *int { return &l.codes })
 }
 
 // WithMaxChallenges bounds the issued challenges the sandbox remembers for a
@@ -46,13 +40,7 @@ func WithMaxCodes(n int) Option {
 // oldest. A forgotten challenge answers 401 challenge_invalid, as an expired
 // one does. n must be positive.
 func WithMaxChallenges(n int) Option {
-	return func(c *config) {
-		if n <= 0 {
-			c.fail("WithMaxChallenges(%d): the number must be positive", n)
-			return
-		}
-		c.lim.challenges = n
-	}
+	return maxOption("WithMaxChallenges", n, func(l *limits) *int { return &l.challenges })
 }
 
 // WithMaxCredentials bounds the registered credentials the sandbox keeps
@@ -60,11 +48,16 @@ func WithMaxChallenges(n int) Option {
 // forgotten: Credentials no longer lists them, their credId can be
 // registered again and they leave excludeCredentials. n must be positive.
 func WithMaxCredentials(n int) Option {
+	return maxOption("WithMaxCredentials", n, func(l *limits) *int { return &l.credentials })
+}
+
+// maxOption sets the ceiling field picks.
+func maxOption(name string, n int, field func(*limits) *int) Option {
 	return func(c *config) {
 		if n <= 0 {
-			c.fail("WithMaxCredentials(%d): the number must be positive", n)
+			c.fail("%s(%d): the number must be positive", name, n)
 			return
 		}
-		c.lim.credentials = n
+		*field(&c.lim) = n
 	}
 }

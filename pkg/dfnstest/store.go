@@ -87,6 +87,12 @@ func (b *bounded[K, V]) put(k K, v V, forget, now time.Time) uint64 {
 func (b *bounded[K, V]) sweep(now time.Time) {
 	t := now.UnixNano()
 	b.nextSweep = now.Add(sweepEvery).UnixNano()
+	n := len(b.m)
+	defer func() {
+		if len(b.m) < n {
+			b.compact()
+		}
+	}()
 	for k, s := range b.m {
 		if s.forget <= t {
 			b.remove(k, s)
@@ -118,6 +124,20 @@ func (b *bounded[K, V]) sweep(now time.Time) {
 	}
 	b.log.Debug("dfnstest: the sandbox's store is full: what it forgot answers as expired from now on",
 		"store", b.name, "max", b.max, "usedForgotten", disposed, "liveEvicted", evicted)
+}
+
+// compact copies the entries into a new map. A Go map never shrinks, and
+// its deleted slots are not reused as such: under the churn of a sandbox
+// running for hours (inserts and deletes at the ceiling) a map kept in place
+// grows without end (go1.26's internal/runtime/maps always grows on
+// rehash). Sweeps are O(n) already; the copy keeps the memory proportional
+// to what is remembered.
+func (b *bounded[K, V]) compact() {
+	m := make(map[K]slot[V], len(b.m))
+	for k, s := range b.m {
+		m[k] = s
+	}
+	b.m = m
 }
 
 func (b *bounded[K, V]) remove(k K, s slot[V]) {
