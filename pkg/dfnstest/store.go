@@ -26,8 +26,7 @@ type bounded[K comparable, V any] struct {
 	// disposable reports whether an entry may go before the others when
 	// the store is full; nil: none is.
 	disposable func(V) bool
-	// removed, if set, is told of every entry swept or evicted (not of
-	// those del removes).
+	// removed, if set, is told of every entry swept or evicted.
 	removed func(K, V)
 
 	m         map[K]slot[V]
@@ -62,9 +61,6 @@ func (b *bounded[K, V]) set(k K, v V) {
 		b.m[k] = s
 	}
 }
-
-// del forgets k.
-func (b *bounded[K, V]) del(k K) { delete(b.m, k) }
 
 // len is the number of entries.
 func (b *bounded[K, V]) len() int { return len(b.m) }

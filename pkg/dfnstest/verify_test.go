@@ -8,10 +8,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -58,19 +55,6 @@ func keyAttestation(t *testing.T, srv *dfnstest.Server, c *dfns.Client, key cryp
 	}
 	return att
 }
-
-func p256(t *testing.T) *ecdsa.PrivateKey {
-	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
-// rsa2048 is generated once: 2048 bits is what the sandbox accepts at least
-// and is quicker to make than NewKey's 3072.
-var rsa2048 = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
 
 func publicPEM(t *testing.T, pub crypto.PublicKey) string {
 	t.Helper()
@@ -374,16 +358,7 @@ func marshal(t *testing.T, v any) string {
 // b64json re-encodes a base64url JSON document after edit.
 func b64json(t *testing.T, s string, edit func(map[string]any)) string {
 	t.Helper()
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
-		t.Fatal(err)
-	}
-	edit(m)
-	return base64.RawURLEncoding.EncodeToString([]byte(marshal(t, m)))
+	return webauthntest.EditB64JSON(t, s, edit)
 }
 
 // TestVerifyChecks drives each check of the sandbox with raw requests,
