@@ -4,13 +4,14 @@ GO        ?= go
 PKGS      ?= ./...
 COVERFILE ?= coverage.out
 
-.PHONY: all check generate check-generate test cover lint vet staticcheck actionlint tidy-check demo
+.PHONY: all check generate check-generate test cover lint vet staticcheck actionlint tidy-check demo browser-test browser-check
 
 all: check
 
 ## check: everything CI runs: generated code up to date, lint, race tests
-## (the 5-second soak included), coverage, and every fuzz target for 3 s.
-check: check-generate lint test cover fuzz-short
+## (the 5-second soak included), coverage, every fuzz target for 3 s, and
+## the browser test when a Chromium is installed.
+check: check-generate lint test cover fuzz-short browser-check
 
 ## generate: regenerate gen/ from openapi.yaml + openapi.overlay.yaml, and
 ## gen/flow, gen/flowserver from openapi.flow.yaml.
@@ -43,6 +44,7 @@ lint: vet staticcheck actionlint tidy-check
 
 vet:
 	$(GO) vet $(PKGS)
+	$(GO) -C $(BROWSER_TEST_DIR) vet ./...
 
 staticcheck:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck $(PKGS)
@@ -53,10 +55,37 @@ actionlint:
 tidy-check:
 	$(GO) mod tidy -diff
 	$(GO) -C tools/actionlint mod tidy -diff
+	$(GO) -C $(BROWSER_TEST_DIR) mod tidy -diff
 
 ## demo: the README's first command.
 demo:
 	$(GO) run ./cmd/dfns demo
+
+# --- browser test (examples/passkey/browsertest, a module of its own) ---------
+#
+# The passkey example in a real headless Chromium with a CDP virtual
+# authenticator. It needs Debian's chromium-headless-shell (or chromium, or
+# Google Chrome); .ci/run installs it. BROWSER_BINS repeats the candidates of
+# examples/passkey/browsertest/browser_test.go; DFNS_BROWSER overrides both.
+BROWSER_TEST_DIR := examples/passkey/browsertest
+BROWSER_BINS     := /usr/lib/chromium/chromium-headless-shell /usr/lib/chromium/chrome-headless-shell \
+                    /usr/lib/chromium/chromium /opt/google/chrome/chrome
+
+## browser-test: the passkey example in headless Chromium; fails without one.
+browser-test:
+	@start=$$(date +%s); \
+	cd $(BROWSER_TEST_DIR) && DFNS_BROWSER_REQUIRED=1 $(GO) test -race -count=1 ./... && \
+	echo "browser-test: $$(( $$(date +%s) - start )) s"
+
+## browser-check: browser-test when a Chromium is installed, else a loud notice.
+browser-check:
+	@found="$$DFNS_BROWSER"; for b in $(BROWSER_BINS); do [ -n "$$found" ] || { [ -x "$$b" ] && found="$$b"; }; done; \
+	if [ -n "$$found" ]; then $(MAKE) --no-print-directory browser-test; else \
+	  echo "***********************************************************************"; \
+	  echo "*** browser test SKIPPED, NOT PASSED: no Chromium on this machine.     "; \
+	  echo "*** apt-get install chromium-headless-shell, then make browser-test.   "; \
+	  echo "***********************************************************************"; \
+	fi
 
 # --- spec drift (internal/specdrift, .github/workflows/drift.yml) -------------
 #
@@ -74,7 +103,7 @@ UPSTREAM    ?=
 DRIFT_FLAGS ?=
 SPECDRIFT   := bin/specdrift
 
-.PHONY: drift drift-update specdrift-bin
+.PHONY: drift drift-update specdrift-bin drift-regen-test
 
 specdrift-bin:
 	@test -n "$(UPSTREAM)" || { echo "set UPSTREAM to the Dfns OpenAPI document, a file or an https URL (e.g. UPSTREAM=https://docs.dfns.co/openapi.yaml)" >&2; exit 2; }
@@ -92,6 +121,14 @@ drift-update: specdrift-bin
 	status=$$?; [ $$status -le 1 ] || exit $$status
 	sha256sum openapi.yaml > openapi.yaml.sha256
 	$(MAKE) generate lint test
+
+## drift-regen-test: an additive upstream change (new optional property,
+## widened pattern) through specdrift -write and go generate in a copy of the
+## module, with no hand edit: it builds, passes the library's tests, and the
+## new property is a field of the typed variants. A minute or two, so not in
+## `make check`; .ci/run runs it after.
+drift-regen-test:
+	DFNS_DRIFT_REGEN=1 $(GO) test -count=1 -run '^TestRegenerationCarriesAdditiveDrift$$' ./internal/specdrift
 
 # --- benchmarks (bench/, BENCHMARKS.md) ---------------------------------------
 #

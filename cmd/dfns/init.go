@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/dfnskit/dfns-go/pkg/dfns"
 )
@@ -13,45 +12,50 @@ func runInit(ctx context.Context, e env, args []string) int {
 	fs := newFlagSet(e, "init",
 		"init --kind KIND [--code - | --code-file FILE] [--region eu|uae | --api-url URL] [--json] [--timeout D] [--strict]",
 		"Redeems a one-time code (POST /auth/credentials/code/init) for the challenge a new\n"+
-			"credential of KIND must sign. The code is read from stdin (--code -), a file\n"+
-			"(--code-file) or the DFNS_CODE environment variable; never from the command line.\n"+
-			"DFNS_API_URL sets the base URL when --api-url and --region are absent.\n\n"+exitCodesHelp)
-	kind := fs.String("kind", "", "credential kind: Fido2, Key, PasswordProtectedKey, RecoveryKey (deprecated: Password, Totp)")
+			"credential of KIND must sign. The code is read from stdin (--code -; a prompt\n"+
+			"without echo at a terminal), a file (--code-file) or the DFNS_CODE environment\n"+
+			"variable; never from the command line. DFNS_API_URL sets the base URL when\n"+
+			"--api-url and --region are absent.\n\n"+exitCodesHelp)
+	kind := fs.String("kind", "", "credential kind, in any case: Fido2, Key, PasswordProtectedKey, RecoveryKey (deprecated: Password, Totp)")
 	api := addAPIFlags(fs, "challenge")
 	if code := parseFlags(fs, e, args); code >= 0 {
 		return code
 	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(e.stderr, "dfns init: "+format+"\n", a...)
+		return code
+	}
 	if *kind == "" {
-		fmt.Fprintln(e.stderr, "dfns init: --kind is required")
-		fs.Usage()
-		return exitUsage
+		return fail(exitUsage, "--kind is required, e.g. --kind Key")
+	}
+	k, err := parseKind(*kind, dfns.CredentialKinds())
+	if err != nil {
+		return fail(exitInvalid, "%v", err)
 	}
 	opts, err := api.clientOptions(e)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "dfns init: %v\n", err)
-		return exitUsage
-	}
-	code, err := api.readCode(e)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "dfns init: %v\n", err)
-		return exitInvalid
+		return fail(exitUsage, "%v", err)
 	}
 	client, err := dfns.New(opts...)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "dfns init: %v\n", err)
-		return exitUsage
+		return fail(exitUsage, "%v", err)
 	}
-	ch, err := client.CreateCredentialChallengeWithCode(ctx, dfns.CredentialKind(*kind), code)
+	code, err := api.readCode(ctx, e)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "dfns init: %v\n", err)
-		return exitCodeFor(err)
+		if ctx.Err() != nil {
+			return fail(exitInterrupted, "interrupted: nothing was sent")
+		}
+		return fail(exitInvalid, "%v", err)
+	}
+	ch, err := client.CreateCredentialChallengeWithCode(ctx, k, code)
+	if err != nil {
+		return fail(exitCodeFor(err), "%s", explain(stepInit, err, *api.timeout))
 	}
 	if *api.asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(ch); err != nil {
-			fmt.Fprintf(e.stderr, "dfns init: %v\n", err)
-			return exitFailure
+			return fail(exitFailure, "%v", err)
 		}
 		return exitOK
 	}
@@ -59,27 +63,7 @@ func runInit(ctx context.Context, e env, args []string) int {
 	return exitOK
 }
 
-// clientOptions turns the location flags into client options: --api-url,
-// else --region, else DFNS_API_URL, else the default region.
-func clientOptions(e env, region, apiURL string, timeout time.Duration, strict bool) ([]dfns.Option, error) {
-	if region != "" && apiURL != "" {
-		return nil, fmt.Errorf("use either --region or --api-url, not both")
-	}
-	opts := []dfns.Option{dfns.WithTimeout(timeout), dfns.WithUserAgent("dfns-cli/" + dfns.Version)}
-	if strict {
-		opts = append(opts, dfns.WithStrictValidation())
-	}
-	switch {
-	case apiURL != "":
-		opts = append(opts, dfns.WithBaseURL(apiURL))
-	case region != "":
-		r, err := dfns.ParseRegion(region)
-		if err != nil {
-			return nil, err
-		}
-		opts = append(opts, dfns.WithRegion(r))
-	case e.getenv("DFNS_API_URL") != "":
-		opts = append(opts, dfns.WithBaseURL(e.getenv("DFNS_API_URL")))
-	}
-	return opts, nil
+// readCode reads the one-time code the flags point at.
+func (f apiFlags) readCode(ctx context.Context, e env) (dfns.OneTimeCode, error) {
+	return readCode(ctx, e, *f.code, *f.codeFile)
 }

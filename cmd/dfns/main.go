@@ -1,25 +1,31 @@
-// Command dfns calls the Dfns "Create Credential With Code" flow and runs its
+// Command dfns runs the Dfns "Create Credential With Code" flow and its
 // offline sandbox.
 //
-//	dfns init --kind Key --code -       redeem a one-time code for a challenge
+//	dfns demo                            every kind, end to end, offline
+//	dfns sandbox [--codes N]             serve the sandbox, print codes
+//	dfns mint                            one more code from the sandbox
+//	dfns init --kind Key --code -        redeem a code for a challenge
 //	dfns register --kind Key --name N --out key.pem --code -
-//	                                    the whole flow: register a key credential
-//	dfns sandbox [--addr 127.0.0.1:0]   serve the sandbox until interrupted
-//	dfns demo                           the whole job against an in-process sandbox
+//	                                     the whole flow; the key to key.pem
+//	dfns proxy --upstream URL [--strict] check live traffic against the spec
 //	dfns version
 //
-// Run `dfns <command> --help` for a command's flags and exit codes.
+// Secrets never come from the command line: at a terminal `--code -`
+// prompts without echo; otherwise it reads stdin. Run `dfns <command>
+// --help` for a command's flags and exit codes (130 after Ctrl-C).
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
+	"sync/atomic"
 	"syscall"
+
+	"golang.org/x/term"
 )
 
 // env is what a command reads from outside its flags.
@@ -28,6 +34,12 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// tty is stdin when it is a terminal, else nil: secrets are then
+	// prompted for on stderr and read without echo.
+	tty *os.File
+	// self is how to run this command again in a suggestion: "dfns", or
+	// "go run ./cmd/dfns" under go run.
+	self string
 }
 
 // command is one subcommand.
@@ -38,18 +50,45 @@ type command struct {
 }
 
 var commands = []command{
+	{"demo", "register every kind against an in-process sandbox (offline)", runDemo},
+	{"sandbox", "serve the offline sandbox and print one-time codes", runSandbox},
+	{"mint", "mint a one-time code (from the sandbox at DFNS_API_URL)", runMint},
 	{"init", "redeem a one-time code for a credential challenge", runInit},
 	{"register", "register a key credential from a one-time code (init, attest, verify)", runRegister},
-	{"sandbox", "serve the offline sandbox until SIGINT/SIGTERM", runSandbox},
-	{"demo", "run the flow for every kind against an in-process sandbox", runDemo},
+	{"proxy", "check live traffic to Dfns against the spec, passing it on unchanged", runProxy},
 	{"version", "print the version", runVersion},
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
-	stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	var got atomic.Value // the signal that cancelled ctx
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-sigs
+		got.Store(s)
+		cancel()
+		signal.Stop(sigs) // a second Ctrl-C kills at once
+	}()
+	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, self: selfName()}
+	if term.IsTerminal(int(os.Stdin.Fd())) {
+		e.tty = os.Stdin
+	}
+	code := run(ctx, e, os.Args[1:])
+	if code == exitInterrupted && got.Load() == syscall.SIGTERM {
+		code = 128 + int(syscall.SIGTERM)
+	}
 	os.Exit(code)
+}
+
+// selfName is "go run ./cmd/dfns" when go run built this binary (in a
+// go-build temporary directory), else "dfns".
+func selfName() string {
+	exe, err := os.Executable()
+	if err == nil && strings.Contains(exe, string(os.PathSeparator)+"go-build") {
+		return "go run ./cmd/dfns"
+	}
+	return "dfns"
 }
 
 // run dispatches to a subcommand and returns the process exit code.
@@ -68,8 +107,7 @@ func run(ctx context.Context, e env, args []string) int {
 			return c.run(ctx, e, args[1:])
 		}
 	}
-	fmt.Fprintf(e.stderr, "dfns: unknown command %q\n\n", args[0])
-	usage(e.stderr)
+	fmt.Fprintf(e.stderr, "dfns: unknown command %q: run 'dfns help' for the list\n", args[0])
 	return exitUsage
 }
 
@@ -81,50 +119,5 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run 'dfns <command> --help' for a command's flags.")
-}
-
-// newFlagSet returns a FlagSet that reports errors instead of exiting, with a
-// usage text built from synopsis, the flags and an epilogue.
-func newFlagSet(e env, name, synopsis, epilogue string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		out := fs.Output()
-		fmt.Fprintf(out, "Usage: dfns %s\n\nFlags:\n", synopsis)
-		fs.PrintDefaults()
-		if epilogue != "" {
-			fmt.Fprintf(out, "\n%s\n", epilogue)
-		}
-	}
-	return fs
-}
-
-// parseFlags parses args; it returns the exit code to stop with, or -1 to go
-// on. --help prints the usage to stdout and exits 0; a bad flag exits 2.
-func parseFlags(fs *flag.FlagSet, e env, args []string) int {
-	// Asked for help: the usage goes to stdout, once (flag.Parse would
-	// print it to the error output before returning ErrHelp).
-	for _, a := range args {
-		if a == "--" {
-			break
-		}
-		if a == "-h" || a == "--h" || a == "-help" || a == "--help" {
-			fs.SetOutput(e.stdout)
-			fs.Usage()
-			return exitOK
-		}
-	}
-	err := fs.Parse(args)
-	switch {
-	case errors.Is(err, flag.ErrHelp): // "-help=x": flag printed the usage already
-		return exitOK
-	case err != nil:
-		return exitUsage
-	case fs.NArg() > 0:
-		fmt.Fprintf(e.stderr, "dfns %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		fs.Usage()
-		return exitUsage
-	}
-	return -1
+	fmt.Fprintln(w, "Run 'dfns <command> --help' for a command's flags. Start with 'dfns demo'.")
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,19 +83,38 @@ func TestDemo(t *testing.T) {
 	if r.exit != 0 {
 		t.Fatalf("demo exit %d\nstdout:\n%s\nstderr:\n%s", r.exit, r.stdout, r.stderr)
 	}
-	for _, kind := range demoKinds {
-		if !strings.Contains(r.stdout, string(kind)+" challenge for ") {
-			t.Errorf("demo output has no %s challenge:\n%s", kind, r.stdout)
+	lines := strings.Split(strings.TrimRight(r.stdout, "\n"), "\n")
+	if len(lines) > 40 {
+		t.Errorf("demo prints %d lines, want <= 40:\n%s", len(lines), r.stdout)
+	}
+	for _, run := range demoRuns {
+		n := 0
+		for _, l := range lines {
+			if strings.HasPrefix(strings.TrimSpace(l), run.label()+" ") && strings.Contains(l, " cr-") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d lines register %s, want 1:\n%s", n, run.label(), r.stdout)
 		}
 	}
-	if !strings.Contains(r.stdout, "is refused") {
-		t.Errorf("demo did not show the used code refused:\n%s", r.stdout)
+	squeezed := strings.Join(strings.Fields(r.stdout), " ")
+	for _, want := range []string{"unwrapped with the password: same key", "recovery code unwraps", "software authenticator",
+		"a used code, again refused: 401", "a used challenge, again refused: 401", "6 credentials registered"} {
+		if !strings.Contains(squeezed, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
+		}
 	}
-	if !strings.Contains(r.stdout, `Registered Key credential "demo laptop"`) || !strings.Contains(r.stdout, "Verifying the same challenge again is refused") {
-		t.Errorf("demo did not show the whole Key flow:\n%s", r.stdout)
+	for _, l := range lines {
+		if len(l) > 120 {
+			t.Errorf("line of %d characters: %q", len(l), l)
+		}
 	}
-	if strings.Count(r.stdout, "[REDACTED]") < len(demoKinds) {
-		t.Errorf("demo printed codes instead of redacting them:\n%s", r.stdout)
+	if last := lines[len(lines)-1]; !strings.Contains(last, "dfns sandbox") {
+		t.Errorf("demo does not end with the command to try next: %q", last)
+	}
+	if r.stderr != "" {
+		t.Errorf("stderr: %q", r.stderr)
 	}
 }
 
@@ -173,51 +193,82 @@ func TestInitAgainstSandbox(t *testing.T) {
 func TestSandboxCommand(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, "sandbox", "--addr", "127.0.0.1:0", "--seed", "7")
+	cmd := exec.CommandContext(ctx, binary, "sandbox", "--addr", "127.0.0.1:0", "--seed", "7", "--codes", "3", "--code-ttl", "1h")
 	cmd.Env = cleanEnv()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	lines := bufio.NewScanner(stdout)
-	vars := map[string]string{}
-	for len(vars) < 2 && lines.Scan() {
+	var apiURL string
+	var codes []string
+	for len(codes) < 3 && lines.Scan() {
 		k, v, ok := strings.Cut(lines.Text(), "=")
-		if !ok {
+		switch {
+		case ok && k == "DFNS_API_URL":
+			apiURL = v
+		case ok && k == "DFNS_CODE":
+			codes = append(codes, v)
+		default:
 			t.Fatalf("unexpected line %q", lines.Text())
 		}
-		vars[k] = v
 	}
-	if vars["DFNS_API_URL"] == "" || vars["DFNS_CODE"] == "" {
-		t.Fatalf("sandbox printed %v; stderr %s", vars, stderr.String())
+	errLines := bufio.NewScanner(stderr)
+	var info []string
+	for len(info) < 4 && errLines.Scan() {
+		info = append(info, errLines.Text())
 	}
+	if apiURL == "" || len(codes) != 3 || codes[0] == codes[1] || codes[1] == codes[2] {
+		t.Fatalf("sandbox printed %s %v", apiURL, codes)
+	}
+	if len(info) != 4 || !strings.Contains(info[0], "3 single-use codes, valid until ") || !strings.Contains(info[0], "(1h0m0s)") ||
+		!strings.Contains(info[1], "export DFNS_API_URL="+apiURL) || !strings.Contains(info[2], "dfns register --name laptop") ||
+		!strings.Contains(info[3], "dfns mint") {
+		t.Errorf("stderr %q", info)
+	}
+	go io.Copy(io.Discard, stderr)
 
-	// The printed code works against the printed URL, through the client.
-	c, err := dfns.New(dfns.WithBaseURL(vars["DFNS_API_URL"]))
+	// Each printed code works against the printed URL, through the client.
+	c, err := dfns.New(dfns.WithBaseURL(apiURL))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := c.CreateCredentialChallengeWithCode(ctx, dfns.CredentialKindKey, dfns.OneTimeCode(vars["DFNS_CODE"]))
-	if err != nil {
-		t.Fatalf("redeeming the printed code: %v", err)
+	for _, code := range codes {
+		ch, err := c.CreateCredentialChallengeWithCode(ctx, dfns.CredentialKindKey, dfns.OneTimeCode(code))
+		if err != nil {
+			t.Fatalf("redeeming a printed code: %v", err)
+		}
+		if _, ok := ch.(*dfns.KeyChallenge); !ok {
+			t.Fatalf("got %T", ch)
+		}
 	}
-	if _, ok := ch.(*dfns.KeyChallenge); !ok {
-		t.Fatalf("got %T", ch)
+
+	// More codes later: dfns mint prints one alone on stdout, for a pipe.
+	env := []string{"DFNS_API_URL=" + apiURL}
+	m := runBinary(t, "", env, "mint", "--ttl", "2m")
+	if m.exit != 0 || !strings.Contains(m.stderr, "valid until") || !strings.Contains(m.stderr, "(2m0s)") {
+		t.Fatalf("mint: exit %d, stderr %q", m.exit, m.stderr)
+	}
+	out := filepath.Join(t.TempDir(), "key.pem")
+	if r := runBinary(t, m.stdout, env, "register", "--name", "n", "--out", out, "--code", "-"); r.exit != 0 {
+		t.Fatalf("registering with the minted code: exit %d: %s", r.exit, r.stderr)
+	}
+	if m := runBinary(t, "", nil, "mint"); m.exit != exitUsage || !strings.Contains(m.stderr, "set DFNS_API_URL") {
+		t.Errorf("mint without an API: exit %d, stderr %q", m.exit, m.stderr)
 	}
 
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
 	if err := cmd.Wait(); err != nil {
-		t.Fatalf("sandbox did not exit cleanly on SIGINT: %v; stderr %s", err, stderr.String())
-	}
-	if !strings.Contains(stderr.String(), "stopped") {
-		t.Errorf("stderr %q", stderr.String())
+		t.Fatalf("sandbox did not exit cleanly on SIGINT: %v", err)
 	}
 }
 
@@ -229,6 +280,8 @@ func TestUsage(t *testing.T) {
 		{"init"},
 		{"init", "--kind", "Key", "extra"},
 		{"sandbox", "--seed", "x"},
+		{"sandbox", "--code-ttl", "0"},
+		{"sandbox", "--codes", "-1"},
 		{"demo", "--bogus"},
 		{"init", "--kind", "Key", "--region", "mars"},
 		{"init", "--kind", "Key", "--region", "eu", "--api-url", "https://x.example"},

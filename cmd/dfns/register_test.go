@@ -234,3 +234,11 @@ func TestRegisterAgainstSandbox(t *testing.T) {
 		t.Errorf("%d credentials registered, want 7", n)
 	}
 }
+
+// outcomeUser is the user of the codes the outcome tests mint.
+var outcomeUser = dfns.User{ID: "us-outoutoutoutoutoutou", Name: "out@example.com", DisplayName: "Out"}
+
+// unwrapWith opens a registered credential of outcomeUser with secret.
+func unwrapWith(reg dfnstest.RegisteredCredential, secret string) (any, error) {
+	return credential.UnwrapKey(reg.EncryptedPrivateKey, secret, outcomeUser.Name)
+}

@@ -15,38 +15,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dfnskit/dfns-go/gen"
 	"github.com/oapi-codegen/runtime"
 )
-
-// Defines values for CredentialKind.
-const (
-	CredentialKindFido2                CredentialKind = "Fido2"
-	CredentialKindKey                  CredentialKind = "Key"
-	CredentialKindPassword             CredentialKind = "Password"
-	CredentialKindPasswordProtectedKey CredentialKind = "PasswordProtectedKey"
-	CredentialKindRecoveryKey          CredentialKind = "RecoveryKey"
-	CredentialKindTotp                 CredentialKind = "Totp"
-)
-
-// Valid indicates whether the value is a known member of the CredentialKind enum.
-func (e CredentialKind) Valid() bool {
-	switch e {
-	case CredentialKindFido2:
-		return true
-	case CredentialKindKey:
-		return true
-	case CredentialKindPassword:
-		return true
-	case CredentialKindPasswordProtectedKey:
-		return true
-	case CredentialKindRecoveryKey:
-		return true
-	case CredentialKindTotp:
-		return true
-	default:
-		return false
-	}
-}
 
 // ChallengeIdentifier The challengeIdentifier init returned with the challenge.
 type ChallengeIdentifier = string
@@ -112,7 +83,7 @@ type CredentialInfo struct {
 }
 
 // CredentialKind The kind of a credential (the same six as init's credentialKind).
-type CredentialKind string
+type CredentialKind = gen.CredentialKind
 
 // CredentialName A name for the new credential, shown to the user.
 type CredentialName = string

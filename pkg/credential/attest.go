@@ -95,7 +95,7 @@ func ClientData(challenge string) ([]byte, error) {
 // browser SDK writes it: "-----BEGIN PUBLIC KEY-----\n", the base64 in lines
 // of 64, "\n-----END PUBLIC KEY-----", with NO trailing newline.
 func PublicKeyPEM(pub crypto.PublicKey) (string, error) {
-	if _, err := algorithmOf(pub); err != nil {
+	if _, err := AlgorithmOf(pub); err != nil {
 		return "", err
 	}
 	der, err := x509.MarshalPKIXPublicKey(pub)
@@ -145,7 +145,7 @@ func (a attester) keyChallenge(ch *dfns.KeyChallenge, signer crypto.Signer) (*At
 	if signer == nil {
 		return nil, fmt.Errorf("%w: nil signer", ErrUnsupportedKey)
 	}
-	alg, err := algorithmOf(signer.Public())
+	alg, err := AlgorithmOf(signer.Public())
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +201,7 @@ func (a attester) attest(challenge string, signer crypto.Signer, algorithm, cred
 		return nil, err
 	}
 	pub := signer.Public()
-	alg, err := algorithmOf(pub)
+	alg, err := AlgorithmOf(pub)
 	if err != nil {
 		return nil, err
 	}

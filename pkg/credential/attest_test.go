@@ -227,8 +227,8 @@ func TestRoundTripNewKeys(t *testing.T) {
 		if !k.Public().(interface{ Equal(crypto.PublicKey) bool }).Equal(pub) {
 			t.Errorf("%v: verified key differs", alg)
 		}
-		if got, _ := algorithmOf(pub); alg != 0 && got != alg {
-			t.Errorf("algorithmOf = %v, want %v", got, alg)
+		if got, _ := AlgorithmOf(pub); alg != 0 && got != alg {
+			t.Errorf("AlgorithmOf = %v, want %v", got, alg)
 		}
 		if r, ok := pub.(*rsa.PublicKey); ok && r.N.BitLen() != 3072 {
 			t.Errorf("RSA key of %d bits", r.N.BitLen())

@@ -39,6 +39,10 @@ var (
 	// does not verify.
 	ErrBadSignature = errors.New("credential: bad signature")
 
+	// ErrUserNotPresent means a Fido2 authenticator data lacks the
+	// user-present (UP) flag: no one touched the authenticator.
+	ErrUserNotPresent = errors.New("credential: user not present")
+
 	// ErrWrongPassword means an encrypted private key does not open with
 	// this password and user name. AES-GCM cannot tell a wrong password
 	// from a wrong user name or an altered blob: all three land here.

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -171,6 +172,27 @@ func TestFido2RoundTrip(t *testing.T) {
 	}
 }
 
+// TestVerifyFido2Origins: any of several origins passes, and the credential
+// names the one the client data carried; none passes with no origin given.
+func TestVerifyFido2Origins(t *testing.T) {
+	ch := parseChallenge[*dfns.Fido2Challenge](t, []byte(fido2ChallengeJSON))
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	const local = "http://localhost:8080"
+	info := register(t, webauthntest.New(key, testRPID), "packed", b64u(ch.Challenge), local)
+	cred, err := VerifyFido2Attestation(*info, ch.Challenge, testRPID, testOrigin, local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cred.Origin != local {
+		t.Errorf("Origin = %q, want %q", cred.Origin, local)
+	}
+	for _, origins := range [][]string{nil, {testOrigin}, {"http://localhost:8081"}} {
+		if _, err := VerifyFido2Attestation(*info, ch.Challenge, testRPID, origins...); !errors.Is(err, ErrWrongOrigin) {
+			t.Errorf("origins %q: %v, want ErrWrongOrigin", origins, err)
+		}
+	}
+}
+
 func TestVerifyFido2Negative(t *testing.T) {
 	ch := parseChallenge[*dfns.Fido2Challenge](t, []byte(fido2ChallengeJSON))
 	good := b64u(ch.Challenge)
@@ -223,7 +245,7 @@ func TestVerifyFido2Negative(t *testing.T) {
 		{"wrong rpIdHash", build("packed", okCD, func(s *webauthntest.Authenticator) { s.RPID = "evil.example.com" }), ch.Challenge, ErrWrongRPID},
 		{"forged self attestation", forged, ch.Challenge, ErrBadSignature},
 		{"none with a statement", noneWithStmt, ch.Challenge, ErrBadSignature},
-		{"user not present", build("none", okCD, func(s *webauthntest.Authenticator) { s.Flags = 0x40 }), ch.Challenge, ErrBadSignature},
+		{"user not present", build("none", okCD, func(s *webauthntest.Authenticator) { s.Flags = 0x40 }), ch.Challenge, ErrUserNotPresent},
 		{"P-384 key", build("none", okCD, func(s *webauthntest.Authenticator) { s.Key = p384Key }), ch.Challenge, ErrUnsupportedKey},
 		{"credId of another credential", func() CredentialInfo {
 			c := build("none", okCD, nil)

@@ -174,7 +174,7 @@ func FuzzVerifyKeyAttestation(f *testing.F) {
 			}
 			return
 		}
-		if _, err := algorithmOf(pub); err != nil {
+		if _, err := AlgorithmOf(pub); err != nil {
 			t.Fatalf("verified an unsupported key: %v", err)
 		}
 		cd, _ := base64.RawURLEncoding.DecodeString(clientDataB64)

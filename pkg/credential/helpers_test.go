@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"sync"
 	"testing"
 
@@ -242,15 +243,15 @@ func challengeJSON(kind, challenge, userName string, algs ...int) []byte {
 		"temporaryAuthenticationToken":"eyJhbGciOiJub25lIn0.e30."}`, kind, u, c, params)
 }
 
+// parseChallenge decodes body into the variant T without the client's
+// default validation (a variant is its generated model, so encoding/json
+// fills it), so that tests can hand the attesters what no server should
+// send, such as an empty challenge.
 func parseChallenge[T dfns.Challenge](t testing.TB, body []byte) T {
 	t.Helper()
-	ch, err := dfns.ParseChallenge(body)
-	if err != nil {
-		t.Fatalf("ParseChallenge: %v\n%s", err, body)
-	}
-	c, ok := ch.(T)
-	if !ok {
-		t.Fatalf("ParseChallenge gave %T", ch)
+	c := reflect.New(reflect.TypeFor[T]().Elem()).Interface().(T)
+	if err := json.Unmarshal(body, c); err != nil {
+		t.Fatalf("%v\n%s", err, body)
 	}
 	return c
 }

@@ -68,9 +68,10 @@ func NewKey(alg Algorithm) (crypto.Signer, error) {
 	return nil, fmt.Errorf("%w: algorithm %v", ErrUnsupportedKey, alg)
 }
 
-// algorithmOf says which Algorithm a public key signs with, and refuses keys
-// Dfns does not take: other curves, RSA under 2048 bits.
-func algorithmOf(pub crypto.PublicKey) (Algorithm, error) {
+// AlgorithmOf says which Algorithm a public key signs with (what a
+// challenge's pubKeyCredParams must offer), and refuses keys Dfns does not
+// take with ErrUnsupportedKey: other curves, RSA under 2048 bits.
+func AlgorithmOf(pub crypto.PublicKey) (Algorithm, error) {
 	switch k := pub.(type) {
 	case *ecdsa.PublicKey:
 		if k.Curve != elliptic.P256() {

@@ -75,7 +75,7 @@ func VerifyKeyAttestation(info CredentialInfo, expectedChallenge string) (crypto
 	if err != nil {
 		return nil, err
 	}
-	alg, err := algorithmOf(pub)
+	alg, err := AlgorithmOf(pub)
 	if err != nil {
 		return nil, err
 	}

@@ -33,6 +33,8 @@ type Fido2Credential struct {
 	AAGUID []byte
 	// UserVerified reports the UV flag: the authenticator verified the user.
 	UserVerified bool
+	// Origin is the origin the client data carried, one of those accepted.
+	Origin string
 }
 
 // fido2Algorithms are the credential algorithms accepted: those Dfns lists
@@ -48,15 +50,15 @@ func fido2Algorithms() []protocol.CredentialParameter {
 // VerifyFido2Attestation checks a Fido2 credentialInfo (as Fido2Info makes
 // it) through go-webauthn's protocol package: the attestation object and
 // clientDataJSON parse, the type is "webauthn.create" (ErrWrongType), the
-// challenge answers expectedChallenge (ErrWrongChallenge), the origin is
-// origin and not cross-origin (ErrWrongOrigin), the rpIdHash is SHA-256 of
-// rpID (ErrWrongRPID), the user was present, the key is ES256 (P-256),
+// challenge answers expectedChallenge (ErrWrongChallenge), the origin is one
+// of origins and not cross-origin (ErrWrongOrigin), the rpIdHash is SHA-256
+// of rpID (ErrWrongRPID), the user was present (ErrUserNotPresent), the key
+// is ES256 (P-256),
 // EdDSA or RS256 (ErrUnsupportedKey), the attested credential id is credId,
 // and the attestation statement verifies: "none", "packed" (self or full,
 // certificate chains not checked against roots) and the other formats
 // go-webauthn implements. Any failure of go-webauthn's own verification
-// after the checks above (the attestation statement, the user-present flag)
-// is ErrBadSignature, its reason in the message. User verification is not
+// after the checks above (the attestation statement) is ErrBadSignature, its reason in the message. User verification is not
 // required; see Fido2Credential.UserVerified. Undecodable input, or a credId
 // that is not the attested credential id, is ErrMalformed.
 //
@@ -64,7 +66,7 @@ func fido2Algorithms() []protocol.CredentialParameter {
 // UTF-8 bytes to the authenticator, so clientDataJSON.challenge is their
 // base64url; the mobile SDKs pass its base64url decoding instead, so the
 // challenge string itself is accepted too when it is canonical base64url.
-func VerifyFido2Attestation(info CredentialInfo, expectedChallenge string, rpID, origin string) (*Fido2Credential, error) {
+func VerifyFido2Attestation(info CredentialInfo, expectedChallenge string, rpID string, origins ...string) (*Fido2Credential, error) {
 	if expectedChallenge == "" {
 		return nil, fmt.Errorf("%w: empty expected challenge", ErrInvalidChallenge)
 	}
@@ -108,8 +110,8 @@ func VerifyFido2Attestation(info CredentialInfo, expectedChallenge string, rpID,
 	if !ok {
 		return nil, ErrWrongChallenge
 	}
-	if !protocol.IsOriginInHaystack(cd.Origin, []string{origin}) {
-		return nil, fmt.Errorf("%w: %q, want %q", ErrWrongOrigin, cd.Origin, origin)
+	if !protocol.IsOriginInHaystack(cd.Origin, origins) {
+		return nil, fmt.Errorf("%w: %q, want one of %q", ErrWrongOrigin, cd.Origin, origins)
 	}
 	if cd.CrossOrigin || cd.TopOrigin != "" {
 		return nil, fmt.Errorf("%w: cross-origin client data", ErrWrongOrigin)
@@ -122,12 +124,15 @@ func VerifyFido2Attestation(info CredentialInfo, expectedChallenge string, rpID,
 	if !bytes.Equal(authData.RPIDHash, rpHash[:]) {
 		return nil, fmt.Errorf("%w: rpIdHash is not SHA-256(%q)", ErrWrongRPID, rpID)
 	}
+	if !authData.Flags.UserPresent() {
+		return nil, ErrUserNotPresent
+	}
 	pub, alg, err := cosePublicKey(authData.AttData.CredentialPublicKey)
 	if err != nil {
 		return nil, err
 	}
 
-	if _, err := pcc.Verify(stored, rpID, []string{origin}, nil, nil,
+	if _, err := pcc.Verify(stored, rpID, origins, nil, nil,
 		protocol.TopOriginExplicitVerificationMode, false, false, true,
 		nil, fido2Algorithms(), protocol.AttestationPolicy{}, protocol.SignaturePolicy{}); err != nil {
 		return nil, fmt.Errorf("%w: the attestation does not verify: %s", ErrBadSignature, describe(err))
@@ -141,6 +146,7 @@ func VerifyFido2Attestation(info CredentialInfo, expectedChallenge string, rpID,
 		AttestationType: obj.Type,
 		AAGUID:          bytes.Clone(authData.AttData.AAGUID),
 		UserVerified:    authData.Flags.UserVerified(),
+		Origin:          cd.Origin,
 	}, nil
 }
 
@@ -184,7 +190,7 @@ func cosePublicKey(cose []byte) (crypto.PublicKey, Algorithm, error) {
 	default:
 		return nil, 0, fmt.Errorf("%w: credential public key of type %T", ErrUnsupportedKey, parsed)
 	}
-	alg, err := algorithmOf(pub)
+	alg, err := AlgorithmOf(pub)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -133,14 +133,18 @@ func (c *Client) CreateCredentialChallengeWithCode(ctx context.Context, kind Cre
 		send: func(ctx context.Context) (*http.Response, error) {
 			return c.api.CreateCredentialChallengeWithCode(ctx, body)
 		},
-		decode: func(data []byte, meta *responseMeta) (Challenge, error) {
-			if c.strict {
-				return parseStrict(data, meta)
-			}
-			return parseChallenge(data, meta)
-		},
+		decode:  c.challengeDecoder(kind),
 		secrets: secrets{code.reveal()},
 	})
+}
+
+// challengeDecoder is init's decoder in the client's validation mode: the
+// default one decodes as the kind asked for first.
+func (c *Client) challengeDecoder(kind CredentialKind) func([]byte, *responseMeta) (Challenge, error) {
+	if c.strict {
+		return parseChallengeStrict
+	}
+	return func(data []byte, meta *responseMeta) (Challenge, error) { return parseChallenge(data, meta, kind) }
 }
 
 // call is one endpoint's part of a request: send it once, read a 2xx body,
@@ -197,10 +201,15 @@ func attempt[T any](ctx context.Context, c *Client, cl call[T]) (v T, retryAfter
 	})
 	resp, err := cl.send(traced)
 	if err != nil {
-		if retryableTransportError(err, written.Load()) {
-			return v, 0, transportError(err, cl.secrets)
+		sent := written.Load()
+		terr := transportError(err, cl.secrets)
+		if !sent {
+			terr = notSent{terr}
 		}
-		return v, -1, transportError(err, cl.secrets)
+		if retryableTransportError(err, sent) {
+			return v, 0, terr
+		}
+		return v, -1, terr
 	}
 	data, meta, err := c.readBody(resp, cl.secrets, cl.secretBody)
 	if err != nil && !(failed(resp.StatusCode) && errors.Is(err, ErrResponseTooLarge)) {

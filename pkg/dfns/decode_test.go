@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/dfnskit/dfns-go/gen"
 	"github.com/dfnskit/dfns-go/pkg/dfns"
 )
 
@@ -46,8 +47,8 @@ type fixtureHeader struct {
 }
 
 var es256RS256 = []dfns.PubKeyCredParam{
-	{Type: dfns.PublicKeyCredentialTypePublicKey, Alg: -7},
-	{Type: dfns.PublicKeyCredentialTypePublicKey, Alg: -257},
+	{Type: gen.PublicKeyCredentialTypePublicKey, Alg: -7},
+	{Type: gen.PublicKeyCredentialTypePublicKey, Alg: -257},
 }
 
 // kindCases are the seven fixtures, their type and their kind-specific fields.
@@ -58,39 +59,39 @@ var kindCases = []struct {
 }{
 	{"fido2", "Fido2", func(t *testing.T, ch dfns.Challenge) {
 		c := ch.(*dfns.Fido2Challenge)
-		platform := dfns.AuthenticatorAttachmentPlatform
-		wantSel := dfns.AuthenticatorSelection{
+		platform := gen.AuthenticatorAttachmentPlatform
+		wantSel := gen.AuthenticatorSelection{
 			AuthenticatorAttachment: &platform,
-			ResidentKey:             dfns.ResidentKeyRequirementRequired,
+			ResidentKey:             gen.ResidentKeyRequirementRequired,
 			RequireResidentKey:      true,
-			UserVerification:        dfns.UserVerificationRequirementRequired,
+			UserVerification:        gen.UserVerificationRequirementRequired,
 		}
-		wantExclude := []dfns.CredentialDescriptor{
-			{Type: dfns.PublicKeyCredentialTypePublicKey, ID: "cr-6selm-v2pdq-8u6ch6rm9hftda1i"},
-			{Type: dfns.PublicKeyCredentialTypePublicKey, ID: "cr-a1b2c-d3e4f-g5h6i7j8k9l0m1"},
+		wantExclude := []gen.CredentialDescriptor{
+			{Type: gen.PublicKeyCredentialTypePublicKey, ID: "cr-6selm-v2pdq-8u6ch6rm9hftda1i"},
+			{Type: gen.PublicKeyCredentialTypePublicKey, ID: "cr-a1b2c-d3e4f-g5h6i7j8k9l0m1"},
 		}
 		wantEqual(t, "Challenge", c.Challenge, "Y2hhbGxlbmdlLWZpZG8yLTAwMQ")
 		wantEqual(t, "AuthenticatorSelection", c.AuthenticatorSelection, wantSel)
-		wantEqual(t, "Attestation", c.Attestation, dfns.AttestationConveyanceDirect)
+		wantEqual(t, "Attestation", c.Attestation, gen.AttestationConveyanceDirect)
 		wantEqual(t, "PubKeyCredParams", c.PubKeyCredParams, es256RS256)
 		wantEqual(t, "ExcludeCredentials", c.ExcludeCredentials, wantExclude)
 	}},
 	{"key", "Key", func(t *testing.T, ch dfns.Challenge) {
 		c := ch.(*dfns.KeyChallenge)
 		wantEqual(t, "Challenge", c.Challenge, "Y2hhbGxlbmdlLWtleS0wMDI")
-		wantEqual(t, "Attestation", c.Attestation, dfns.AttestationConveyanceNone)
+		wantEqual(t, "Attestation", c.Attestation, gen.AttestationConveyanceNone)
 		wantEqual(t, "PubKeyCredParams", c.PubKeyCredParams, es256RS256)
 	}},
 	{"passwordprotectedkey", "PasswordProtectedKey", func(t *testing.T, ch dfns.Challenge) {
 		c := ch.(*dfns.PasswordProtectedKeyChallenge)
 		wantEqual(t, "Challenge", c.Challenge, "Y2hhbGxlbmdlLXBway0wMDM")
-		wantEqual(t, "Attestation", c.Attestation, dfns.AttestationConveyanceIndirect)
+		wantEqual(t, "Attestation", c.Attestation, gen.AttestationConveyanceIndirect)
 		wantEqual(t, "PubKeyCredParams", c.PubKeyCredParams, es256RS256)
 	}},
 	{"recoverykey", "RecoveryKey", func(t *testing.T, ch dfns.Challenge) {
 		c := ch.(*dfns.RecoveryKeyChallenge)
 		wantEqual(t, "Challenge", c.Challenge, "Y2hhbGxlbmdlLXJrLTAwNA")
-		wantEqual(t, "Attestation", c.Attestation, dfns.AttestationConveyanceNone)
+		wantEqual(t, "Attestation", c.Attestation, gen.AttestationConveyanceNone)
 		wantEqual(t, "PubKeyCredParams", c.PubKeyCredParams, es256RS256)
 	}},
 	{"password", "Password", func(*testing.T, dfns.Challenge) {}},

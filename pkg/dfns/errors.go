@@ -30,6 +30,14 @@ var (
 	// ErrRedirect: the server answered with a redirect, which the client
 	// refuses to follow (it would re-send the one-time code).
 	ErrRedirect = errors.New("dfns: redirect refused")
+
+	// ErrNotProcessed matches the error of a call that certainly changed
+	// nothing on the server: refused before it was sent (a request
+	// *ValidationError), never sent (a dial, DNS or TLS failure before the
+	// request was written), or refused without processing (4xx, 503). Any
+	// other failure (a timeout, a reset, a 500, an unreadable answer) may
+	// have consumed the code or registered the credential.
+	ErrNotProcessed = errors.New("dfns: the request was not processed")
 )
 
 // APIError is a non-2xx answer from the Dfns API. Its fields come from the
@@ -73,6 +81,9 @@ func (e *APIError) Error() string {
 // Is reports whether the error belongs to the class target names, so that
 // errors.Is(err, dfns.ErrRateLimited) works.
 func (e *APIError) Is(target error) bool {
+	if target == ErrNotProcessed {
+		return (e.StatusCode >= 400 && e.StatusCode <= 499) || e.StatusCode == http.StatusServiceUnavailable
+	}
 	return target != nil && e.class() == target
 }
 
@@ -153,6 +164,18 @@ func (e *ValidationError) Error() string {
 	}
 	return s
 }
+
+// Is matches ErrNotProcessed for a request that was refused before any I/O.
+func (e *ValidationError) Is(target error) bool {
+	return target == ErrNotProcessed && e.In == "request"
+}
+
+// notSent marks a transport error that happened before anything of the
+// request was written.
+type notSent struct{ error }
+
+func (e notSent) Unwrap() error        { return e.error }
+func (e notSent) Is(target error) bool { return target == ErrNotProcessed }
 
 // respErr builds a response ValidationError.
 func respErr(path, rule, want string) *ValidationError {

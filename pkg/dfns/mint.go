@@ -7,9 +7,12 @@ import (
 	"time"
 
 	"github.com/dfnskit/dfns-go/gen/flow"
+	"github.com/dfnskit/dfns-go/internal/specschema"
 )
 
-// CredentialCode is a minted one-time code and when it expires.
+// CredentialCode is a minted one-time code and when it expires: the
+// generated model of openapi.flow.yaml, but for Code, a OneTimeCode so that
+// it prints redacted.
 type CredentialCode struct {
 	// Code is the one-time code, to hand to the new device.
 	Code OneTimeCode
@@ -17,9 +20,18 @@ type CredentialCode struct {
 	Expiration time.Time
 }
 
-// credentialCodeSchema is openapi.flow.yaml's CredentialCode, enforced in
-// both validation modes: without the code the answer is useless.
-var credentialCodeSchema = object(req("code", str(1, -1, nil)), req("expiration", dateTime))
+// parseCredentialCode decodes a mint answer into the generated model; the
+// code is required. The body is a secret: no error repeats it.
+func parseCredentialCode(data []byte, meta *responseMeta) (*CredentialCode, error) {
+	var cc flow.CredentialCode
+	if err := decodeJSON(data, meta, &cc, specschema.Mint); err != nil {
+		return nil, err
+	}
+	if cc.Code == "" {
+		return nil, respErr("/code", RuleRequired, "string")
+	}
+	return &CredentialCode{Code: OneTimeCode(cc.Code), Expiration: cc.Expiration}, nil
+}
 
 // CreateCredentialCode mints a one-time code for the user token
 // authenticates (POST /auth/credentials/code), valid until expiration (Dfns
@@ -55,14 +67,7 @@ func (c *Client) CreateCredentialCode(ctx context.Context, token string, expirat
 		send: func(ctx context.Context) (*http.Response, error) {
 			return c.flow.CreateCredentialCode(ctx, &flow.CreateCredentialCodeParams{}, body, bearer)
 		},
-		decode: func(data []byte, meta *responseMeta) (*CredentialCode, error) {
-			m, err := decodeTree(data, meta, credentialCodeSchema)
-			if err != nil {
-				return nil, err
-			}
-			exp, _ := time.Parse(time.RFC3339Nano, treeString(m, "expiration")) // validated
-			return &CredentialCode{Code: OneTimeCode(treeString(m, "code")), Expiration: exp}, nil
-		},
+		decode:     decoder(c.strict, specschema.Mint, parseCredentialCode),
 		secrets:    secrets{token},
 		secretBody: true,
 	})

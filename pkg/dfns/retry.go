@@ -22,6 +22,7 @@ import (
 //	-------------------------------------------  -------------------------------
 //	connection refused, dial or DNS error,       yes: the request never left
 //	  before any byte of the request was written
+//	DNS "no such host"                           no: it will not get better
 //	429 Too Many Requests                        yes: refused without processing
 //	503 Service Unavailable                      yes: refused without processing
 //	reset, EOF or any error after the request    no: the server may have
@@ -165,7 +166,9 @@ func retryableTransportError(err error, written bool) bool {
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
-		return true
+		// "no such host" will not get better in 250 ms (aws-sdk-go-v2 does
+		// not retry it either); a temporary resolver failure may.
+		return !dnsErr.IsNotFound
 	}
 	var opErr *net.OpError
 	return errors.As(err, &opErr) && opErr.Op == "dial"

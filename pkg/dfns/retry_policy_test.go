@@ -62,7 +62,8 @@ func TestRetryableTransportError(t *testing.T) {
 		want    bool
 	}{
 		{"connection refused", refused, false, true},
-		{"DNS failure", &url.Error{Op: "Post", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "x.invalid"}}}, false, true},
+		{"DNS: no such host", &url.Error{Op: "Post", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true}}}, false, false},
+		{"DNS: server failure", &url.Error{Op: "Post", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "server misbehaving", Name: "x.example", IsTemporary: true}}}, false, true},
 		{"refused, but something was written", refused, true, false},
 		{"dial timeout", &url.Error{Op: "Post", Err: &net.OpError{Op: "dial", Err: timeoutErr{}}}, false, false},
 		{"reset while reading", &url.Error{Op: "Post", Err: &net.OpError{Op: "read", Err: syscall.ECONNRESET}}, false, false},

@@ -44,62 +44,8 @@ type RelyingParty = gen.RelyingParty
 
 // PubKeyCredParam is one acceptable public-key algorithm: Alg is a COSE
 // algorithm id (-7 ES256, -257 RS256, -8 EdDSA).
+//
+// The other nested models and their enums (AuthenticatorSelection,
+// AttestationConveyance, CredentialDescriptor…) are gen's, the types of the
+// variants' fields.
 type PubKeyCredParam = gen.PubKeyCredParam
-
-// CredentialDescriptor identifies a credential the authenticator must not
-// register again (WebAuthn excludeCredentials).
-type CredentialDescriptor = gen.CredentialDescriptor
-
-// AuthenticatorSelection is the WebAuthn authenticator selection criteria of
-// a Fido2 challenge.
-type AuthenticatorSelection = gen.AuthenticatorSelection
-
-// PublicKeyCredentialType is always "public-key".
-type PublicKeyCredentialType = gen.PublicKeyCredentialType
-
-// PublicKeyCredentialTypePublicKey is the only PublicKeyCredentialType.
-const PublicKeyCredentialTypePublicKey = gen.PublicKeyCredentialTypePublicKey
-
-// AttestationConveyance says how much attestation the new credential must
-// give (WebAuthn attestation conveyance preference).
-type AttestationConveyance = gen.AttestationConveyance
-
-// The attestation conveyance preferences.
-const (
-	AttestationConveyanceNone       = gen.AttestationConveyanceNone
-	AttestationConveyanceIndirect   = gen.AttestationConveyanceIndirect
-	AttestationConveyanceDirect     = gen.AttestationConveyanceDirect
-	AttestationConveyanceEnterprise = gen.AttestationConveyanceEnterprise
-)
-
-// AuthenticatorAttachment restricts a Fido2 credential to platform or
-// roaming authenticators.
-type AuthenticatorAttachment = gen.AuthenticatorAttachment
-
-// The authenticator attachments.
-const (
-	AuthenticatorAttachmentPlatform      = gen.AuthenticatorAttachmentPlatform
-	AuthenticatorAttachmentCrossPlatform = gen.AuthenticatorAttachmentCrossPlatform
-)
-
-// ResidentKeyRequirement says whether a Fido2 credential must be
-// discoverable.
-type ResidentKeyRequirement = gen.ResidentKeyRequirement
-
-// The resident key requirements.
-const (
-	ResidentKeyRequirementRequired    = gen.ResidentKeyRequirementRequired
-	ResidentKeyRequirementPreferred   = gen.ResidentKeyRequirementPreferred
-	ResidentKeyRequirementDiscouraged = gen.ResidentKeyRequirementDiscouraged
-)
-
-// UserVerificationRequirement says whether the authenticator must verify the
-// user (PIN, biometrics).
-type UserVerificationRequirement = gen.UserVerificationRequirement
-
-// The user verification requirements.
-const (
-	UserVerificationRequirementRequired    = gen.UserVerificationRequirementRequired
-	UserVerificationRequirementPreferred   = gen.UserVerificationRequirementPreferred
-	UserVerificationRequirementDiscouraged = gen.UserVerificationRequirementDiscouraged
-)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dfnskit/dfns-go/gen"
 	"github.com/dfnskit/dfns-go/pkg/dfns"
 )
 
@@ -166,10 +167,10 @@ func TestDefaultValidationTolerates(t *testing.T) {
 			"excludeCredentials":     raw(`[{"type":"public-key","id":"not-a-cr-id"}]`),
 		}, "Fido2", func(t *testing.T, ch dfns.Challenge) {
 			c := ch.(*dfns.Fido2Challenge)
-			wantEqual(t, "Attestation", c.Attestation, dfns.AttestationConveyance("telepathic"))
-			wantEqual(t, "AuthenticatorAttachment", *c.AuthenticatorSelection.AuthenticatorAttachment, dfns.AuthenticatorAttachment("hybrid"))
-			wantEqual(t, "ResidentKey", c.AuthenticatorSelection.ResidentKey, dfns.ResidentKeyRequirement("sometimes"))
-			wantEqual(t, "UserVerification", c.AuthenticatorSelection.UserVerification, dfns.UserVerificationRequirement("whenever"))
+			wantEqual(t, "Attestation", c.Attestation, gen.AttestationConveyance("telepathic"))
+			wantEqual(t, "AuthenticatorAttachment", *c.AuthenticatorSelection.AuthenticatorAttachment, gen.AuthenticatorAttachment("hybrid"))
+			wantEqual(t, "ResidentKey", c.AuthenticatorSelection.ResidentKey, gen.ResidentKeyRequirement("sometimes"))
+			wantEqual(t, "UserVerification", c.AuthenticatorSelection.UserVerification, gen.UserVerificationRequirement("whenever"))
 			wantEqual(t, "PubKeyCredParams", c.PubKeyCredParams, []dfns.PubKeyCredParam{{Type: "public-key-2", Alg: -8}})
 			wantEqual(t, "ExcludeCredentials[0].ID", c.ExcludeCredentials[0].ID, "not-a-cr-id")
 		}},

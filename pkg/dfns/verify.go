@@ -1,8 +1,10 @@
 package dfns
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,23 +12,14 @@ import (
 	"time"
 
 	"github.com/dfnskit/dfns-go/gen/flow"
+	"github.com/dfnskit/dfns-go/internal/specschema"
 )
 
 // CredentialInfo is the answer of a Fido2, Key, PasswordProtectedKey or
-// RecoveryKey credential to its challenge: the credentialInfo of the verify
-// request. Every field is base64url without padding. pkg/credential makes
-// it (its CredentialInfo is this type).
-type CredentialInfo struct {
-	// CredID is the credential id: random for Key and PasswordProtectedKey,
-	// SHA-256 of the encrypted private key for RecoveryKey, the WebAuthn
-	// credential id for Fido2.
-	CredID string `json:"credId"`
-	// ClientData is the client data JSON, base64url.
-	ClientData string `json:"clientData"`
-	// AttestationData is the attestation JSON (key kinds) or the CBOR
-	// attestation object (Fido2), base64url.
-	AttestationData string `json:"attestationData"`
-}
+// RecoveryKey credential to its challenge: the generated credentialInfo of
+// the verify request (CredID, ClientData, AttestationData, each base64url
+// without padding). pkg/credential makes it.
+type CredentialInfo = flow.CredentialInfo
 
 // VerifyRequest finalizes the flow: the body of POST
 // /auth/credentials/code/verify, for CreateCredentialWithCode. Which fields
@@ -111,226 +104,150 @@ func (r *VerifyRequest) secrets() secrets {
 }
 
 // ValidateVerifyRequest checks a CreateCredentialWithCode request without
-// sending it (see VerifyRequest for the table): Kind one of the spec's, Name
-// and ChallengeIdentifier non-empty, the fields of the kind non-empty, the
-// fields of other kinds empty. The error is a *ValidationError naming the
-// field as a JSON pointer into the request body ("/credentialInfo/credId")
-// and the rule, never a value.
+// sending it: Kind one of the spec's, no field set that the kind does not
+// take (see VerifyRequest), and the body it makes valid against
+// openapi.flow.yaml's request schema (kin-openapi, the document loaded on
+// first use). The error is a *ValidationError naming the field as a JSON
+// pointer into the request body ("/credentialInfo/credId") and the rule,
+// never a value.
 func ValidateVerifyRequest(r VerifyRequest) error {
-	if !r.Kind.Valid() {
-		return reqErr("/credentialKind", RuleEnum, fmt.Sprintf("one of %v", CredentialKinds()))
-	}
-	if r.Name == "" {
-		return reqErr("/credentialName", RuleMinLength, "1")
-	}
-	if r.ChallengeIdentifier == "" {
-		return reqErr("/challengeIdentifier", RuleMinLength, "1")
-	}
-	keyInfo := r.CredentialInfo != CredentialInfo{}
-	password, otp := r.Password, r.OtpCode
-	switch r.Kind {
-	case CredentialKindPassword:
-		if password == "" {
-			return reqErr("/credentialInfo/password", RuleMinLength, "1")
-		}
-		if keyInfo {
-			return reqErr("/credentialInfo", RuleAdditionalProperties, "only password for "+string(r.Kind))
-		}
-	case CredentialKindTotp:
-		if otp == "" {
-			return reqErr("/credentialInfo/otpCode", RuleMinLength, "1")
-		}
-		if keyInfo {
-			return reqErr("/credentialInfo", RuleAdditionalProperties, "only otpCode for "+string(r.Kind))
-		}
-	default: // Fido2, Key, PasswordProtectedKey, RecoveryKey
-		for _, f := range []struct{ path, value string }{
-			{"/credentialInfo/credId", r.CredentialInfo.CredID},
-			{"/credentialInfo/clientData", r.CredentialInfo.ClientData},
-			{"/credentialInfo/attestationData", r.CredentialInfo.AttestationData},
-		} {
-			if f.value == "" {
-				return reqErr(f.path, RuleMinLength, "1")
-			}
-		}
-	}
-	if r.Kind != CredentialKindPassword && password != "" {
-		return reqErr("/credentialInfo/password", RuleAdditionalProperties, "only for Password")
-	}
-	if r.Kind != CredentialKindTotp && otp != "" {
-		return reqErr("/credentialInfo/otpCode", RuleAdditionalProperties, "only for Totp")
-	}
-	switch r.Kind {
-	case CredentialKindPasswordProtectedKey:
-		if r.EncryptedPrivateKey == "" {
-			return reqErr("/encryptedPrivateKey", RuleRequired, "string")
-		}
-	case CredentialKindRecoveryKey:
-	default:
-		if r.EncryptedPrivateKey != "" {
-			return reqErr("/encryptedPrivateKey", RuleAdditionalProperties, "only for PasswordProtectedKey and RecoveryKey")
-		}
-	}
-	return nil
+	_, err := verifyBody(r)
+	return err
 }
 
-// verifyBody builds the wire body of a validated request: the generated
-// variant of its kind, optional fields absent when empty.
-func verifyBody(r VerifyRequest) (flow.CreateCredentialWithCodeRequest, error) {
-	var body flow.CreateCredentialWithCodeRequest
-	kind := flow.CredentialKind(r.Kind)
-	info := flow.CredentialInfo{CredID: r.CredentialInfo.CredID, ClientData: r.CredentialInfo.ClientData, AttestationData: r.CredentialInfo.AttestationData}
+// verifyBody builds the wire body of a request, the generated variant of its
+// kind with optional fields absent when empty, and validates it.
+func verifyBody(r VerifyRequest) (json.RawMessage, error) {
+	kind, name, id, info := r.Kind, r.Name, r.ChallengeIdentifier, r.CredentialInfo
+	// What the kind does not take must be empty: unset what it takes.
+	rest := r
+	rest.Kind, rest.Name, rest.ChallengeIdentifier, rest.CredentialInfo = "", "", "", CredentialInfo{}
 	var v any
-	switch r.Kind {
+	switch kind {
 	case CredentialKindFido2:
-		v = flow.Fido2CredentialRequest{CredentialKind: kind, CredentialName: r.Name, ChallengeIdentifier: r.ChallengeIdentifier, CredentialInfo: info}
+		v = flow.Fido2CredentialRequest{CredentialKind: kind, CredentialName: name, ChallengeIdentifier: id, CredentialInfo: info}
 	case CredentialKindKey:
-		v = flow.KeyCredentialRequest{CredentialKind: kind, CredentialName: r.Name, ChallengeIdentifier: r.ChallengeIdentifier, CredentialInfo: info}
+		v = flow.KeyCredentialRequest{CredentialKind: kind, CredentialName: name, ChallengeIdentifier: id, CredentialInfo: info}
 	case CredentialKindPasswordProtectedKey:
-		v = flow.PasswordProtectedKeyCredentialRequest{CredentialKind: kind, CredentialName: r.Name, ChallengeIdentifier: r.ChallengeIdentifier,
+		v = flow.PasswordProtectedKeyCredentialRequest{CredentialKind: kind, CredentialName: name, ChallengeIdentifier: id,
 			CredentialInfo: info, EncryptedPrivateKey: r.EncryptedPrivateKey}
+		rest.EncryptedPrivateKey = ""
 	case CredentialKindRecoveryKey:
-		rk := flow.RecoveryKeyCredentialRequest{CredentialKind: kind, CredentialName: r.Name, ChallengeIdentifier: r.ChallengeIdentifier, CredentialInfo: info}
+		rk := flow.RecoveryKeyCredentialRequest{CredentialKind: kind, CredentialName: name, ChallengeIdentifier: id, CredentialInfo: info}
 		if r.EncryptedPrivateKey != "" {
 			rk.EncryptedPrivateKey = &r.EncryptedPrivateKey
 		}
-		v = rk
+		v, rest.EncryptedPrivateKey = rk, ""
 	case CredentialKindPassword:
 		//lint:ignore SA1019 the deprecated kinds are still sent
-		v = flow.PasswordCredentialRequest{CredentialKind: kind, CredentialName: r.Name, ChallengeIdentifier: r.ChallengeIdentifier,
+		v = flow.PasswordCredentialRequest{CredentialKind: kind, CredentialName: name, ChallengeIdentifier: id,
 			CredentialInfo: flow.PasswordCredentialInfo{Password: r.Password}}
+		rest.CredentialInfo, rest.Password = info, ""
 	case CredentialKindTotp:
 		//lint:ignore SA1019 the deprecated kinds are still sent
-		v = flow.TotpCredentialRequest{CredentialKind: kind, CredentialName: r.Name, ChallengeIdentifier: r.ChallengeIdentifier,
+		v = flow.TotpCredentialRequest{CredentialKind: kind, CredentialName: name, ChallengeIdentifier: id,
 			CredentialInfo: flow.TotpCredentialInfo{OtpCode: r.OtpCode}}
+		rest.CredentialInfo, rest.OtpCode = info, ""
+	default:
+		return nil, reqErr("/credentialKind", RuleEnum, fmt.Sprintf("one of %v", CredentialKinds()))
 	}
-	// The variant carries its credentialKind already: set the union from its
-	// JSON rather than through From*, which merges the kind in a second pass.
-	b, err := json.Marshal(v)
+	for _, f := range []struct {
+		path string
+		set  bool
+	}{
+		{"/credentialInfo", rest.CredentialInfo != CredentialInfo{}},
+		{"/encryptedPrivateKey", rest.EncryptedPrivateKey != ""},
+		{"/credentialInfo/password", rest.Password != ""},
+		{"/credentialInfo/otpCode", rest.OtpCode != ""},
+	} {
+		if f.set {
+			return nil, reqErr(f.path, RuleAdditionalProperties, "not for "+string(kind))
+		}
+	}
+	body, err := json.Marshal(v)
 	if err != nil {
-		return body, err
+		return nil, err
 	}
-	err = body.UnmarshalJSON(b)
-	return body, err
+	op, err := specschema.Verify()
+	if err != nil {
+		return nil, err
+	}
+	doc, err := specschema.Decode(body)
+	if err != nil {
+		return nil, err
+	}
+	if vs := op.Request.Validate(doc); len(vs) > 0 {
+		return nil, reqErr(vs[0].Pointer, vs[0].Rule, vs[0].Want)
+	}
+	return body, nil
 }
 
-// Credential is a registered credential: the answer of
-// CreateCredentialWithCode. It marshals to the API's JSON shape.
-type Credential struct {
-	// Kind is the credential's kind. In the default validation a kind this
-	// version does not know is kept as is.
-	Kind CredentialKind `json:"kind"`
-	// CredentialID is the credId the client sent (for Fido2, the WebAuthn
-	// credential id).
-	CredentialID string `json:"credentialId"`
-	// CredentialUUID is Dfns's own id of the credential ("cr-…").
-	CredentialUUID string `json:"credentialUuid"`
-	// DateCreated is when the credential was registered (zero if the
-	// answer had none, in the default validation).
-	DateCreated time.Time `json:"dateCreated"`
-	// IsActive reports whether the credential can be used.
-	IsActive bool `json:"isActive"`
-	// Name is the credential's name (the request's Name).
-	Name string `json:"name"`
-	// PublicKey is the credential's public key, SPKI PEM; empty for the
-	// kinds without one.
-	PublicKey string `json:"publicKey"`
-	// RelyingPartyID is the relying party the credential is scoped to.
-	RelyingPartyID string `json:"relyingPartyId"`
-	// Origin is the origin the credential was registered from.
-	Origin string `json:"origin"`
-}
-
-// dateTime checks an RFC 3339 date-time string (JSON Schema's date-time).
-func dateTime(path string, v any) *ValidationError {
-	s, ok := v.(string)
-	if !ok {
-		return respErr(path, RuleType, "string")
-	}
-	if _, err := time.Parse(time.RFC3339Nano, s); err != nil {
-		return respErr(path, RuleFormat, "date-time")
-	}
-	return nil
-}
-
-// The credential's schemas: the default validation requires what identifies
-// the credential and checks the types of the rest; the strict one is
-// openapi.flow.yaml's Credential.
-var (
-	credentialDefault = object(
-		req("kind", str(1, -1, nil)),
-		req("credentialId", anyString),
-		req("credentialUuid", anyString),
-		opt("dateCreated", dateTime),
-		opt("isActive", boolean),
-		opt("name", anyString),
-		opt("publicKey", anyString),
-		opt("relyingPartyId", anyString),
-		opt("origin", anyString),
-	)
-	credentialStrict = object(
-		req("kind", kindSchema),
-		req("credentialId", anyString),
-		req("credentialUuid", anyString),
-		req("dateCreated", dateTime),
-		req("isActive", boolean),
-		req("name", anyString),
-		req("publicKey", anyString),
-		req("relyingPartyId", anyString),
-		req("origin", anyString),
-	)
-)
+// Credential is a registered credential, the answer of
+// CreateCredentialWithCode: the generated model of openapi.flow.yaml
+// (CredentialUUID is Dfns's id, cr-…; PublicKey is SPKI PEM).
+type Credential = flow.Credential
 
 // ParseCredential decodes a CreateCredentialWithCode response body with the
-// default validation: kind, credentialId and credentialUuid are required,
-// the other fields are checked when present (dateCreated as an RFC 3339
-// date-time), unknown fields and kinds are tolerated. Bad JSON is a
-// *DecodeError; a missing field or a wrong type a *ValidationError naming
-// the field, never the value.
+// default validation: kind, credentialId and credentialUuid must be
+// non-empty; the other fields are decoded when present (dateCreated as an
+// RFC 3339 date-time); unknown fields and kinds are tolerated. Bad JSON is a
+// *DecodeError; a missing field or a wrong type a *ValidationError naming the
+// field, never the value.
 func ParseCredential(data []byte) (*Credential, error) {
-	return parseCredential(data, nil, credentialDefault)
+	return parseCredential(data, nil)
 }
 
-// ParseCredentialStrict is ParseCredential with every field of
-// openapi.flow.yaml's Credential required, and kind one of the known kinds.
+// ParseCredentialStrict is ParseCredential with openapi.flow.yaml's
+// Credential enforced: every field required, kind one of the known kinds.
 func ParseCredentialStrict(data []byte) (*Credential, error) {
-	return parseCredential(data, nil, credentialStrict)
+	return decoder(true, specschema.Verify, parseCredential)(data, nil)
 }
 
-// decodeTree decodes data into a generic tree and validates it with schema,
-// an object schema.
-func decodeTree(data []byte, meta *responseMeta, schema check) (map[string]any, error) {
-	var v any
-	if err := json.Unmarshal(data, &v); err != nil {
-		return nil, newDecodeError(meta, data, err)
-	}
-	if err := schema("", v); err != nil {
+// parseCredential decodes data into the generated Credential and checks
+// what identifies it.
+func parseCredential(data []byte, meta *responseMeta) (*Credential, error) {
+	cred := new(Credential)
+	if err := decodeJSON(data, meta, cred, specschema.Verify); err != nil {
 		return nil, err
 	}
-	return v.(map[string]any), nil
-}
-
-// parseCredential decodes and validates data, and builds the credential from
-// the tree.
-func parseCredential(data []byte, meta *responseMeta, schema check) (*Credential, error) {
-	m, err := decodeTree(data, meta, schema)
-	if err != nil {
-		return nil, err
-	}
-	cred := &Credential{
-		Kind:           CredentialKind(treeString(m, "kind")),
-		CredentialID:   treeString(m, "credentialId"),
-		CredentialUUID: treeString(m, "credentialUuid"),
-		Name:           treeString(m, "name"),
-		PublicKey:      treeString(m, "publicKey"),
-		RelyingPartyID: treeString(m, "relyingPartyId"),
-		Origin:         treeString(m, "origin"),
-	}
-	cred.IsActive, _ = m["isActive"].(bool)
-	if s, ok := m["dateCreated"].(string); ok {
-		cred.DateCreated, _ = time.Parse(time.RFC3339Nano, s) // validated above
+	switch {
+	case cred.Kind == "":
+		return nil, respErr("/kind", RuleRequired, "a credential kind")
+	case cred.CredentialID == "":
+		return nil, respErr("/credentialId", RuleRequired, "string")
+	case cred.CredentialUUID == "":
+		return nil, respErr("/credentialUuid", RuleRequired, "string")
 	}
 	return cred, nil
+}
+
+// decodeJSON decodes data into v: a syntax error is a *DecodeError, a type
+// error a *ValidationError. A date-time that is not one stops encoding/json
+// without a path: op's schema says which field it was.
+func decodeJSON(data []byte, meta *responseMeta, v any, op func() (*specschema.Operation, error)) error {
+	err := json.Unmarshal(data, v)
+	if err == nil {
+		return nil
+	}
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) || !json.Valid(data) {
+		return newDecodeError(meta, data, err)
+	}
+	var perr *time.ParseError
+	if !errors.As(err, &perr) {
+		return typeError(err)
+	}
+	path := ""
+	if o, oerr := op(); oerr == nil {
+		doc, _ := specschema.Decode(data)
+		for _, x := range o.OK.Validate(doc) {
+			if x.Rule == RuleFormat {
+				path = x.Pointer
+				break
+			}
+		}
+	}
+	return respErr(path, RuleFormat, "date-time")
 }
 
 // CreateCredentialWithCode finalizes the flow (POST
@@ -351,24 +268,15 @@ func parseCredential(data []byte, meta *responseMeta, schema check) (*Credential
 // *ValidationError…). No error ever holds the challengeIdentifier, the
 // password or the OTP code.
 func (c *Client) CreateCredentialWithCode(ctx context.Context, req VerifyRequest) (*Credential, error) {
-	if err := ValidateVerifyRequest(req); err != nil {
-		return nil, err
-	}
 	body, err := verifyBody(req)
 	if err != nil {
-		return nil, fmt.Errorf("dfns: encoding the request: %w", err)
-	}
-	schema := credentialDefault
-	if c.strict {
-		schema = credentialStrict
+		return nil, err
 	}
 	return do(ctx, c, call[*Credential]{
 		send: func(ctx context.Context) (*http.Response, error) {
-			return c.flow.CreateCredentialWithCode(ctx, body)
+			return c.flow.CreateCredentialWithCodeWithBody(ctx, "application/json", bytes.NewReader(body))
 		},
-		decode: func(data []byte, meta *responseMeta) (*Credential, error) {
-			return parseCredential(data, meta, schema)
-		},
+		decode:  decoder(c.strict, specschema.Verify, parseCredential),
 		secrets: req.secrets(),
 	})
 }

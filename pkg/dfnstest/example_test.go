@@ -40,7 +40,8 @@ func ExampleWithFault() {
 	srv := dfnstest.NewServer(dfnstest.WithFault("rate-limit=3"))
 	defer srv.Close()
 
-	c, _ := dfns.New(dfns.WithBaseURL(srv.URL), dfns.WithHTTPClient(srv.Client()))
+	// Without retries: the default policy would wait the 3 s and try again.
+	c, _ := dfns.New(dfns.WithBaseURL(srv.URL), dfns.WithHTTPClient(srv.Client()), dfns.WithRetryPolicy(dfns.NoRetries()))
 	_, err := c.CreateCredentialChallengeWithCode(context.Background(), dfns.CredentialKindFido2, srv.MintCode())
 	var ae *dfns.APIError
 	if errors.As(err, &ae) {

@@ -29,7 +29,11 @@ func faultClient(t *testing.T, srv *dfnstest.Server, spec string, opts ...dfns.O
 	t.Helper()
 	hc := srv.Client()
 	hc = &http.Client{Transport: faultTransport{base: hc.Transport, spec: spec}}
-	c, err := dfns.New(append([]dfns.Option{dfns.WithBaseURL(srv.URL), dfns.WithHTTPClient(hc), dfns.WithTimeout(10 * time.Second)}, opts...)...)
+	// The default policy, but its waits (Retry-After: 1 s, 2 s) take no time.
+	policy := dfns.DefaultRetryPolicy()
+	policy.Sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	c, err := dfns.New(append([]dfns.Option{dfns.WithBaseURL(srv.URL), dfns.WithHTTPClient(hc), dfns.WithTimeout(10 * time.Second),
+		dfns.WithRetryPolicy(policy)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

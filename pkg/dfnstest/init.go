@@ -174,13 +174,7 @@ func (s *Sandbox) issue(kind dfns.CredentialKind, code redeemed, now time.Time) 
 	var cc gen.CredentialChallenge
 	token := newChallengeID(s.rnd)
 	rp := s.cfg.rp
-	params := []gen.PubKeyCredParam{
-		{Type: gen.PublicKeyCredentialTypePublicKey, Alg: -7},   // ES256
-		{Type: gen.PublicKeyCredentialTypePublicKey, Alg: -257}, // RS256
-	}
-	// A Key credential may also be Ed25519 (COSE -8, which Dfns does not
-	// list but pkg/credential signs): the sandbox offers it for Key only.
-	keyParams := []gen.PubKeyCredParam{params[0], {Type: gen.PublicKeyCredentialTypePublicKey, Alg: -8}, params[1]}
+	params := pubKeyCredParams(kind) // algorithms.go: what verify accepts
 	var challenge string
 	var v any
 	switch kind {
@@ -204,7 +198,7 @@ func (s *Sandbox) issue(kind dfns.CredentialKind, code redeemed, now time.Time) 
 		v = gen.KeyChallenge{
 			Kind: kind, User: code.user, RP: &rp,
 			ChallengeIdentifier: token, TemporaryAuthenticationToken: token,
-			Challenge: challenge, Attestation: gen.AttestationConveyanceNone, PubKeyCredParams: keyParams,
+			Challenge: challenge, Attestation: gen.AttestationConveyanceNone, PubKeyCredParams: params,
 		}
 	case dfns.CredentialKindPasswordProtectedKey:
 		challenge = s.newChallenge()

@@ -25,6 +25,7 @@ type config struct {
 	noValidate  bool
 	logger      *slog.Logger
 	rp          dfns.RelyingParty
+	browser     browserConfig // browser_options.go
 	lim         limits
 	errs        []string
 }

@@ -97,7 +97,7 @@ func New(opts ...Option) *Sandbox {
 
 // Handler returns the sandbox as an http.Handler, to mount in a server of
 // one's own (under a prefix with http.StripPrefix if need be).
-func (s *Sandbox) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+func (s *Sandbox) Handler() http.Handler { return s.withCORS(http.HandlerFunc(s.serveHTTP)) }
 
 // now reads the sandbox's clock.
 func (s *Sandbox) now() time.Time { return s.cfg.clock() }

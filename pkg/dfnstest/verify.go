@@ -6,8 +6,6 @@ import (
 	"bytes"
 	"context"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"encoding/base64"
 	"errors"
 	"net/http"
@@ -44,11 +42,13 @@ const (
 	ruleOrigin    = "origin"    // the Fido2 client data names another origin
 	ruleRPID      = "rpId"      // the Fido2 authenticator data is for another relying party
 	ruleSignature = "signature" // the signature or attestation statement does not verify
-	rulePublicKey = "publicKey" // a key the kind does not take
+	rulePublicKey = "publicKey" // a key of an algorithm the challenge's pubKeyCredParams did not offer
 	ruleUnique    = "unique"    // the credId is registered already
 	// ruleUserVerified: the authenticator did not verify the user, which
 	// the sandbox's Fido2 challenges require.
 	ruleUserVerified = "userVerification"
+	// ruleUserPresent: the authenticator data lacks the user-present flag.
+	ruleUserPresent = "userPresence"
 )
 
 // RegisteredCredential is a credential the sandbox registered (POST
@@ -159,9 +159,7 @@ func input(body *flow.CreateCredentialWithCodeRequest) (verifyInput, *detail) {
 	if err != nil {
 		return in, &detail{Pointer: "/credentialKind", Rule: ruleEnum}
 	}
-	info := func(i flow.CredentialInfo) dfns.CredentialInfo {
-		return dfns.CredentialInfo{CredID: i.CredID, ClientData: i.ClientData, AttestationData: i.AttestationData}
-	}
+	info := func(i flow.CredentialInfo) dfns.CredentialInfo { return i }
 	switch v := v.(type) {
 	case flow.Fido2CredentialRequest:
 		in = verifyInput{kind: dfns.CredentialKindFido2, name: v.CredentialName, challengeIdentifier: v.ChallengeIdentifier, info: info(v.CredentialInfo)}
@@ -238,28 +236,33 @@ func (h verifyHandler) CreateCredentialWithCode(ctx context.Context, req flowser
 	}
 
 	var pub crypto.PublicKey
+	notOffered := func() *apiError {
+		return attestationFailed(detail{Pointer: "/credentialInfo/attestationData", Rule: rulePublicKey})
+	}
+	origin := s.origins()[0] // Fido2: the client data's
 	switch in.kind {
 	case dfns.CredentialKindFido2:
-		cred, err := credential.VerifyFido2Attestation(in.info, issued.challenge, s.cfg.rp.ID, s.origin())
+		cred, err := credential.VerifyFido2Attestation(in.info, issued.challenge, s.cfg.rp.ID, s.origins()...)
 		if err != nil {
 			return x.fail(attestationInvalid(err)), nil
+		}
+		if !offered(in.kind, cred.Algorithm) {
+			return x.fail(notOffered()), nil
 		}
 		if !cred.UserVerified {
 			// The sandbox's Fido2 challenges require user verification.
 			d := detail{Pointer: "/credentialInfo/attestationData", Rule: ruleUserVerified}
 			return x.fail(attestationFailed(d)), nil
 		}
-		pub = cred.PublicKey
+		pub, origin = cred.PublicKey, cred.Origin
 	case dfns.CredentialKindKey, dfns.CredentialKindPasswordProtectedKey, dfns.CredentialKindRecoveryKey:
 		if pub, err = credential.VerifyKeyAttestation(in.info, issued.challenge); err != nil {
 			return x.fail(attestationInvalid(err)), nil
 		}
+		if alg, err := credential.AlgorithmOf(pub); err != nil || !offered(in.kind, alg) {
+			return x.fail(notOffered()), nil
+		}
 		if in.kind != dfns.CredentialKindKey {
-			// The official SDKs wrap P-256 keys only.
-			if k, ok := pub.(*ecdsa.PublicKey); !ok || k.Curve != elliptic.P256() {
-				d := detail{Pointer: "/credentialInfo/attestationData", Rule: rulePublicKey}
-				return x.fail(attestationFailed(d)), nil
-			}
 			if in.encryptedPrivateKey != "" && credential.CheckEncryptedPrivateKey(in.encryptedPrivateKey) != nil {
 				return x.fail(invalidRequest(detail{Pointer: "/encryptedPrivateKey", Rule: ruleFormat})), nil
 			}
@@ -290,7 +293,7 @@ func (h verifyHandler) CreateCredentialWithCode(ctx context.Context, req flowser
 		Name:           in.name,
 		PublicKey:      pemKey,
 		RelyingPartyID: s.cfg.rp.ID,
-		Origin:         s.origin(),
+		Origin:         origin,
 	}
 	reg := RegisteredCredential{Credential: cred, UserID: issued.userID, Key: pub, EncryptedPrivateKey: in.encryptedPrivateKey}
 	if e := s.register(key, reg, now); e != nil {
@@ -308,10 +311,6 @@ func (h verifyHandler) CreateCredentialWithCode(ctx context.Context, req flowser
 		Origin:         cred.Origin,
 	}, nil
 }
-
-// origin is the origin the sandbox expects of Fido2 client data, and reports
-// for every credential: https://<rp id>.
-func (s *Sandbox) origin() string { return "https://" + s.cfg.rp.ID }
 
 // VisitCreateCredentialWithCodeResponse lets an apiError be a response
 // object of the generated verify server.
@@ -354,6 +353,8 @@ func attestationInvalid(err error) *apiError {
 		d = detail{Pointer: "/credentialInfo/clientData", Rule: ruleOrigin}
 	case errors.Is(err, credential.ErrWrongRPID):
 		d = detail{Pointer: "/credentialInfo/attestationData", Rule: ruleRPID}
+	case errors.Is(err, credential.ErrUserNotPresent):
+		d = detail{Pointer: "/credentialInfo/attestationData", Rule: ruleUserPresent}
 	case errors.Is(err, credential.ErrBadSignature):
 		d = detail{Pointer: "/credentialInfo/attestationData", Rule: ruleSignature}
 	case errors.Is(err, credential.ErrUnsupportedKey):

@@ -1,10 +1,16 @@
 package main
 
 import (
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/dfnskit/dfns-go/gen"
 	"github.com/dfnskit/dfns-go/pkg/dfns"
 )
 
@@ -43,7 +49,7 @@ func printSummary(w io.Writer, ch dfns.Challenge) {
 	fmt.Fprintf(w, "  challengeIdentifier:  %s\n", ch.ChallengeIdentifier())
 }
 
-func keySummary(w io.Writer, challenge string, params []dfns.PubKeyCredParam, att dfns.AttestationConveyance) {
+func keySummary(w io.Writer, challenge string, params []dfns.PubKeyCredParam, att gen.AttestationConveyance) {
 	fmt.Fprintf(w, "  challenge:            %s\n", challenge)
 	fmt.Fprintf(w, "  algorithms:           %s\n", algorithms(params))
 	fmt.Fprintf(w, "  attestation:          %s\n", att)
@@ -65,4 +71,39 @@ func algorithms(params []dfns.PubKeyCredParam) string {
 		names[i] = fmt.Sprintf("%s (%g)", name, p.Alg)
 	}
 	return strings.Join(names, ", ")
+}
+
+// printCredential prints a registered credential.
+func printCredential(w io.Writer, c *dfns.Credential) {
+	fmt.Fprintf(w, "Registered %s credential %q\n", c.Kind, c.Name)
+	fmt.Fprintf(w, "  %-20s  %s\n", "credentialUuid:", c.CredentialUUID)
+	fmt.Fprintf(w, "  %-20s  %s\n", "credentialId:", c.CredentialID)
+	fmt.Fprintf(w, "  %-20s  %s\n", "created:", c.DateCreated.Format("2006-01-02T15:04:05.000Z07:00"))
+	fmt.Fprintf(w, "  %-20s  %v\n", "active:", c.IsActive)
+	fmt.Fprintf(w, "  %-20s  %s\n", "relying party:", c.RelyingPartyID)
+	fmt.Fprintf(w, "  %-20s  %s\n", "origin:", c.Origin)
+	if c.PublicKey != "" {
+		fmt.Fprintf(w, "  %-20s  %s\n", "public key:", describeKey(c.PublicKey))
+	}
+}
+
+// describeKey names the algorithm of a PEM public key.
+func describeKey(pemKey string) string {
+	block, _ := pem.Decode([]byte(pemKey))
+	if block == nil {
+		return "(not PEM)"
+	}
+	pub, err := x509.ParsePKIXPublicKey(block.Bytes)
+	if err != nil {
+		return "(unreadable)"
+	}
+	switch k := pub.(type) {
+	case *ecdsa.PublicKey:
+		return "ECDSA " + k.Curve.Params().Name
+	case ed25519.PublicKey:
+		return "Ed25519"
+	case *rsa.PublicKey:
+		return fmt.Sprintf("RSA %d bits", k.N.BitLen())
+	}
+	return fmt.Sprintf("%T", pub)
 }
