@@ -243,9 +243,11 @@ bench-report:
 # `make soak` runs SOAK_CLIENTS clients against the embedded sandbox for
 # SOAK_DURATION, without the race detector so that the figures are real, and
 # prints the report: requests/s, p50/p99 latency, outcomes, codes minted and
-# consumed, goroutines and heap. It fails on any unexpected outcome, a code
-# not consumed exactly once, or a goroutine left behind. (`make test` runs
-# the same test for 5 s, with the race detector.)
+# consumed, goroutines, and the heap in use sampled every 30 s with a verdict.
+# It fails on any unexpected outcome, a code not consumed exactly once, a
+# goroutine left behind, or a heap that is not flat under 128 MiB after the
+# first minute. The test's timeout (75m) covers soak.Config's longest run,
+# an hour. (`make test` runs the same test for 5 s, with the race detector.)
 #
 # `make fuzz` runs every fuzz target of the module for FUZZTIME each, one
 # after the other (found with `go test -list`, so a new target needs no
@@ -267,7 +269,7 @@ FUZZ_PKGS        ?= ./...
 
 ## soak: SOAK_CLIENTS (64) clients against the sandbox for SOAK_DURATION (30s); prints the report.
 soak:
-	$(GO) test -run '^TestSoak$$' -v -count=1 ./internal/soak -soak.duration=$(SOAK_DURATION) -soak.clients=$(SOAK_CLIENTS)
+	$(GO) test -run '^TestSoak$$' -v -count=1 -timeout=75m ./internal/soak -soak.duration=$(SOAK_DURATION) -soak.clients=$(SOAK_CLIENTS)
 
 ## fuzz: every fuzz target of the module for FUZZTIME (30s) each, sequentially.
 fuzz:

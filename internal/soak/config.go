@@ -15,6 +15,13 @@ const (
 	// DefaultMaxRequests bounds the HTTP requests of a run when
 	// Config.MaxRequests is zero.
 	DefaultMaxRequests = 10_000_000
+	// DefaultSampleEvery is how often the heap is sampled during a run.
+	DefaultSampleEvery = 30 * time.Second
+	// DefaultWarmup is how long the heap may grow before it must be flat.
+	DefaultWarmup = time.Minute
+	// DefaultHeapCeiling is the heap in use no sample after the warm-up
+	// may exceed.
+	DefaultHeapCeiling = 128 << 20
 )
 
 // Limits of Config, so that a typo cannot start an unbounded run.
@@ -33,9 +40,11 @@ const (
 	// maxFailures is how many failure descriptions a Report keeps.
 	maxFailures = 10
 	// settleTime is how long Run waits for idle goroutines to exit.
-	settleTime = 2 * time.Second
-	// goroutineSlack is the growth in goroutines Check tolerates.
-	goroutineSlack = 4
+	settleTime = 5 * time.Second
+	// heapTolerance is how far the mean heap of the second half of the
+	// samples after the warm-up may exceed that of the first half and
+	// still be flat.
+	heapTolerance = 16 << 20
 	// heapSlack is the growth in heap from before the sandbox started to
 	// after it closed that Check tolerates (sync.Pool caches, buffers of
 	// the runtime and net/http).
@@ -55,19 +64,25 @@ type Config struct {
 	// MaxRequests bounds the HTTP requests of the run (a second redemption
 	// counts as one); default DefaultMaxRequests.
 	MaxRequests int64
+	// SampleEvery is the period of the heap series; default
+	// DefaultSampleEvery.
+	SampleEvery time.Duration
+	// Warmup is the time after which the heap must be flat and under
+	// HeapCeiling; default DefaultWarmup.
+	Warmup time.Duration
+	// HeapCeiling bounds the heap in use after the warm-up, in bytes;
+	// default DefaultHeapCeiling.
+	HeapCeiling uint64
 }
 
 // withDefaults fills the zero fields and checks the others.
 func (c Config) withDefaults() (Config, error) {
-	if c.Clients == 0 {
-		c.Clients = DefaultClients
-	}
-	if c.Duration == 0 {
-		c.Duration = DefaultDuration
-	}
-	if c.MaxRequests == 0 {
-		c.MaxRequests = DefaultMaxRequests
-	}
+	orDefault(&c.Clients, DefaultClients)
+	orDefault(&c.Duration, DefaultDuration)
+	orDefault(&c.MaxRequests, DefaultMaxRequests)
+	orDefault(&c.SampleEvery, DefaultSampleEvery)
+	orDefault(&c.Warmup, DefaultWarmup)
+	orDefault(&c.HeapCeiling, DefaultHeapCeiling)
 	var errs []error
 	if c.Clients < 0 || c.Clients > maxClients {
 		errs = append(errs, fmt.Errorf("soak: Clients %d: want 1 to %d", c.Clients, maxClients))
@@ -75,8 +90,19 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Duration < 0 || c.Duration > maxDuration {
 		errs = append(errs, fmt.Errorf("soak: Duration %v: want at most %v", c.Duration, maxDuration))
 	}
+	if c.SampleEvery < 0 || c.Warmup < 0 {
+		errs = append(errs, fmt.Errorf("soak: SampleEvery %v, Warmup %v: want positive durations", c.SampleEvery, c.Warmup))
+	}
 	if c.MaxRequests < 0 {
 		errs = append(errs, fmt.Errorf("soak: MaxRequests %d: want a positive number", c.MaxRequests))
 	}
 	return c, errors.Join(errs...)
+}
+
+// orDefault sets *p to def if it is the zero value.
+func orDefault[T comparable](p *T, def T) {
+	var zero T
+	if *p == zero {
+		*p = def
+	}
 }

@@ -60,6 +60,15 @@ type Report struct {
 	// closed, the sandbox still up; AfterReset after ResetRequests;
 	// AfterClose after the sandbox was closed.
 	Baseline, Before, After, AfterReset, AfterClose Sample
+
+	// Series is the heap in use every Config.SampleEvery while the workers
+	// ran, starting with Before's. HeapVerdict judges it: "flat", "growing",
+	// "over the ceiling" or "not judged" (no sample after the warm-up);
+	// HeapWhy says why.
+	Series               []HeapPoint
+	HeapVerdict, HeapWhy string
+
+	label string // the run's pprof label value
 }
 
 // merge adds up the workers' figures.
@@ -140,11 +149,14 @@ func (r Report) Check() error {
 			add("sandbox: %d unexpected answers %s", r.SandboxOutcomes[k], k)
 		}
 	}
-	if r.After.Goroutines > r.Before.Goroutines+goroutineSlack {
+	if r.After.Goroutines > r.Before.Goroutines {
 		add("goroutines: %d before the run, %d after", r.Before.Goroutines, r.After.Goroutines)
 	}
-	if r.AfterClose.Goroutines > r.Baseline.Goroutines+goroutineSlack {
-		add("goroutines: %d before the sandbox started, %d after it closed", r.Baseline.Goroutines, r.AfterClose.Goroutines)
+	if r.AfterClose.Goroutines != 0 {
+		add("goroutines: %d of the run's left after the sandbox closed", r.AfterClose.Goroutines)
+	}
+	if r.HeapVerdict == heapGrowing || r.HeapVerdict == heapOver {
+		add("heap %s: %s", r.HeapVerdict, r.HeapWhy)
 	}
 	if r.AfterClose.HeapInuse > r.Baseline.HeapInuse+heapSlack {
 		add("heap: %s before the sandbox started, %s after it closed", mib(r.Baseline.HeapInuse), mib(r.AfterClose.HeapInuse))
@@ -191,8 +203,20 @@ func (r Report) String() string {
 	p("", "after, the sandbox's request records: in use %s, live %s (Requests returned the last %d; ResetRequests frees them)",
 		mib(sub(r.After.HeapInuse, r.AfterReset.HeapInuse)), mib(sub(r.After.HeapAlloc, r.AfterReset.HeapAlloc)), r.Records)
 	inuse, live := sub(r.AfterReset.HeapInuse, r.AfterClose.HeapInuse), sub(r.AfterReset.HeapAlloc, r.AfterClose.HeapAlloc)
-	p("", "after, the rest of the sandbox's state: in use %s, live %s, %s per code (mostly the issued", mib(inuse), mib(live), perCode(live, r.Iterations))
-	p("", "challenges, kept for their 5-minute lifetime; freed when the sandbox closes)")
+	p("", "after, the rest of the sandbox's state: in use %s, live %s, %s per code (codes and", mib(inuse), mib(live), perCode(live, r.Iterations))
+	p("", "challenges within the sandbox's ceilings; freed when the sandbox closes)")
+	for i := 0; i < len(r.Series); i += 6 {
+		var row []string
+		for _, pt := range r.Series[i:min(i+6, len(r.Series))] {
+			row = append(row, fmt.Sprintf("%v %s", pt.At, mib(pt.HeapInuse)))
+		}
+		label := ""
+		if i == 0 {
+			label = "heap series"
+		}
+		p(label, "%s", strings.Join(row, ", "))
+	}
+	p("heap verdict", "%s: %s", r.HeapVerdict, r.HeapWhy)
 	return b.String()
 }
 

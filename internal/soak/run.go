@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,12 +36,15 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	// Keep the one-time costs of the package (loading the spec, about a
 	// megabyte) out of the figures.
 	dfnstest.New()
-	rep.Baseline = sample()
-	if err := rep.serve(ctx); err != nil {
+	rep.label = newRunLabel()
+	rep.Baseline = rep.sample()
+	pprof.Do(ctx, pprof.Labels(labelKey, rep.label), func(ctx context.Context) { err = rep.serve(ctx) })
+	if err != nil {
 		return rep, err
 	}
 	// Nothing of the sandbox is reachable any more: serve has returned.
-	rep.AfterClose = settle(rep.Baseline.Goroutines)
+	rep.AfterClose = rep.settle(0)
+	rep.HeapVerdict, rep.HeapWhy = heapVerdict(rep.Series, cfg.Warmup, cfg.HeapCeiling, heapTolerance)
 	return rep, nil
 }
 
@@ -68,17 +72,23 @@ func (r *Report) serve(ctx context.Context) error {
 		workers[i] = &worker{client: c, srv: srv, outcomes: make(map[string]int64)}
 	}
 
-	r.Before = sample()
+	r.Before = r.sample()
 	var budget atomic.Int64
 	budget.Store(r.Config.MaxRequests)
 	start := time.Now()
 	deadline := start.Add(r.Config.Duration)
+	stop := make(chan struct{})
+	var sampler sync.WaitGroup
+	sampler.Go(func() { r.Series = sampleEvery(start, r.Config.SampleEvery, stop) })
 	var wg sync.WaitGroup
 	for _, w := range workers {
 		wg.Go(func() { w.run(ctx, deadline, &budget) })
 	}
 	wg.Wait()
 	r.Elapsed = time.Since(start)
+	close(stop)
+	sampler.Wait()
+	r.Series = append([]HeapPoint{{HeapInuse: r.Before.HeapInuse}}, r.Series...)
 	r.merge(workers)
 	r.Dials = dials.Load()
 	clear(workers) // the histograms and maps are garbage from here on
@@ -86,10 +96,10 @@ func (r *Report) serve(ctx context.Context) error {
 	// Goroutines and heap with the sandbox up, then without its request
 	// records.
 	tr.CloseIdleConnections()
-	r.After = settle(r.Before.Goroutines)
+	r.After = r.settle(r.Before.Goroutines)
 	r.Records = len(srv.Requests())
 	srv.ResetRequests()
-	r.AfterReset = sample()
+	r.AfterReset = r.sample()
 	r.SandboxMinted = counter.minted.Load()
 	r.SandboxOutcomes = counter.snapshot()
 	for k, n := range r.SandboxOutcomes {
@@ -130,9 +140,11 @@ func instrument(tr *http.Transport, clients int, dials *atomic.Int64) {
 	tr.MaxIdleConnsPerHost = clients
 }
 
-// Sample is the process's goroutines and heap at one point of a run.
+// Sample is the run's goroutines and the process's heap at one point of a
+// run.
 type Sample struct {
-	// Goroutines is runtime.NumGoroutine.
+	// Goroutines is the number of the run's goroutines (those labelled
+	// with the run's pprof label), whatever else the process runs.
 	Goroutines int
 	// HeapInuse is runtime.MemStats.HeapInuse after runtime.GC, in bytes:
 	// the spans holding at least one live object.
@@ -145,23 +157,23 @@ type Sample struct {
 }
 
 // sample collects garbage and takes a Sample.
-func sample() Sample {
+func (r *Report) sample() Sample {
 	// Twice: what sync.Pool victim caches and finalizers keep through one
 	// collection is freed by the next.
 	runtime.GC()
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	return Sample{Goroutines: runtime.NumGoroutine(), HeapInuse: ms.HeapInuse, HeapAlloc: ms.HeapAlloc}
+	return Sample{Goroutines: countLabelled(r.label), HeapInuse: ms.HeapInuse, HeapAlloc: ms.HeapAlloc}
 }
 
-// settle waits up to settleTime for the goroutines to come down to want
-// (connections closing, handlers returning), then takes a Sample.
-func settle(want int) Sample {
-	for end := time.Now().Add(settleTime); runtime.NumGoroutine() > want && time.Now().Before(end); {
+// settle waits up to settleTime for the run's goroutines to come down to
+// want (connections closing, handlers returning), then takes a Sample.
+func (r *Report) settle(want int) Sample {
+	for end := time.Now().Add(settleTime); countLabelled(r.label) > want && time.Now().Before(end); {
 		time.Sleep(10 * time.Millisecond)
 	}
-	return sample()
+	return r.sample()
 }
 
 // worker is one client's loop and what it saw.

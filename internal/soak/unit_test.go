@@ -2,7 +2,9 @@ package soak
 
 import (
 	"context"
+	"runtime/pprof"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -104,7 +106,10 @@ func TestCheck(t *testing.T) {
 		"refused as used":     func(r *Report) { r.SandboxRefusedUsed = 0 },
 		"the clients made":    func(r *Report) { r.SandboxRequests = 12 },
 		"unexpected answers":  func(r *Report) { r.SandboxOutcomes = map[string]int64{initPath + " 500": 1} },
-		"goroutines: 3":       func(r *Report) { r.After.Goroutines = 3 + goroutineSlack + 1 },
+		"goroutines: 3":       func(r *Report) { r.After.Goroutines = 4 },
+		"left after":          func(r *Report) { r.AfterClose.Goroutines = 1 },
+		"heap growing":        func(r *Report) { r.HeapVerdict, r.HeapWhy = heapGrowing, "x" },
+		"heap over":           func(r *Report) { r.HeapVerdict, r.HeapWhy = heapOver, "x" },
 		"after it closed":     func(r *Report) { r.AfterClose.HeapInuse = heapSlack + 1 },
 	} {
 		r := good
@@ -115,5 +120,72 @@ func TestCheck(t *testing.T) {
 	}
 	if s := good.String(); !strings.Contains(s, "req/s") || !strings.Contains(s, "heap in use") {
 		t.Errorf("String:\n%s", s)
+	}
+}
+
+// TestCountLabelled checks that only the goroutines of a run's label are
+// counted, whatever else runs.
+func TestCountLabelled(t *testing.T) {
+	label := newRunLabel()
+	stop := make(chan struct{})
+	var wg, started sync.WaitGroup
+	started.Add(9)
+	for range 5 { // not labelled
+		wg.Go(func() { started.Done(); <-stop })
+	}
+	pprof.Do(context.Background(), pprof.Labels(labelKey, label), func(context.Context) {
+		for range 3 {
+			wg.Go(func() {
+				// A grandchild inherits the label too.
+				done := make(chan struct{})
+				go func() { started.Done(); <-stop; close(done) }()
+				<-done
+			})
+		}
+	})
+	other := newRunLabel()
+	pprof.Do(context.Background(), pprof.Labels(labelKey, other), func(context.Context) {
+		wg.Go(func() { started.Done(); <-stop })
+	})
+	started.Wait()
+	if n := countLabelled(label); n != 6 {
+		t.Errorf("%d goroutines of the run, want 6", n)
+	}
+	if n := countLabelled(other); n != 1 {
+		t.Errorf("%d goroutines of the other run, want 1", n)
+	}
+	close(stop)
+	wg.Wait()
+	r := Report{label: label}
+	if s := r.settle(0); s.Goroutines != 0 {
+		t.Errorf("%d goroutines after they ended", s.Goroutines)
+	}
+}
+
+// TestHeapVerdict checks the judgement of the heap series.
+func TestHeapVerdict(t *testing.T) {
+	const mb = 1 << 20
+	series := func(mbs ...uint64) []HeapPoint {
+		var out []HeapPoint
+		for i, m := range mbs {
+			out = append(out, HeapPoint{At: time.Duration(i) * 30 * time.Second, HeapInuse: m * mb})
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		series []HeapPoint
+		want   string
+	}{
+		{series(3, 90, 60, 70, 75, 62, 74), heapFlat},         // the first minute may climb
+		{series(3, 40, 80, 60, 98, 62, 96, 61, 97), heapFlat}, // a sawtooth
+		{series(3, 40), heapNotJudged},
+		{nil, heapNotJudged},
+		{series(3, 50, 60, 70, 80, 90, 100), heapGrowing},
+		{series(3, 120, 125, 130), heapOver},
+	} {
+		got, why := heapVerdict(tt.series, time.Minute, 128*mb, heapTolerance)
+		if got != tt.want || why == "" {
+			t.Errorf("%v: %s (%s), want %s", tt.series, got, why, tt.want)
+		}
 	}
 }

@@ -155,3 +155,27 @@ func BrowserJSON(credID, clientDataJSON, attestationObject []byte) []byte {
 	})
 	return b
 }
+
+// EditB64JSON decodes s, the base64url (unpadded) of a JSON object such as
+// a credentialInfo's clientData or attestationData, lets edit change it, and
+// encodes it back (without HTML escaping, as JSON.stringify writes it): the
+// tampering of the attestation tests.
+func EditB64JSON(t testing.TB, s string, edit func(map[string]any)) string {
+	t.Helper()
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	edit(m)
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		t.Fatal(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(bytes.TrimSuffix(out.Bytes(), []byte("\n")))
+}

@@ -123,6 +123,9 @@ func FuzzUnwrapKey(f *testing.F) {
 	for _, v := range loadVectors(f).Wraps {
 		f.Add(v.EncryptedPrivateKey)
 	}
+	for _, c := range loadEncryptedKeys(f).Cases {
+		f.Add(c.EncryptedPrivateKey)
+	}
 	sealed, err := sealKey(mustPKCS8(f), bytes.Repeat([]byte{2}, 16), aesKey)
 	if err != nil {
 		f.Fatal(err)
@@ -139,7 +142,7 @@ func FuzzUnwrapKey(f *testing.F) {
 			}
 			return
 		}
-		if len(iv) == 0 || len(iv) > maxIVSize || len(ct) < 16 {
+		if len(iv) < minIVSize || len(iv) > maxIVSize || len(ct) < minSealedSize || strings.ContainsAny(blob, "\r\n \t") {
 			t.Fatalf("accepted iv of %d, ciphertext of %d bytes", len(iv), len(ct))
 		}
 		key, err := openKey(ct, iv, aesKey)

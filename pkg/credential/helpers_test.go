@@ -90,6 +90,8 @@ func fixedKeys(t testing.TB) map[string]crypto.Signer {
 // vectors is testdata/vectors.json, made by testdata/gen-vectors.mjs with
 // Node's WebCrypto the way the TypeScript SDK works.
 type vectors struct {
+	Generator    string `json:"generator"`
+	Node         string `json:"node"`
 	Attestations []struct {
 		Algorithm      string         `json:"algorithm"`
 		Challenge      string         `json:"challenge"`
@@ -116,21 +118,85 @@ type vectors struct {
 	} `json:"salts"`
 }
 
-var vectorsOnce = sync.OnceValues(func() (*vectors, error) {
-	b, err := os.ReadFile("testdata/vectors.json")
+// check refuses a vectors file that lost part of its tables: the tests
+// loop over them and would pass with nothing to check.
+func (v *vectors) check() error {
+	return atLeast(map[string][2]int{
+		"attestations": {len(v.Attestations), 6}, // 3 algorithms x 2 challenges
+		"wraps":        {len(v.Wraps), 2},
+		"salts":        {len(v.Salts), 20},
+	})
+}
+
+// encryptedKeys is testdata/encrypted-keys.json, made by
+// testdata/gen-encrypted-keys.mjs: what Node does with each blob and whether
+// CheckEncryptedPrivateKey accepts it.
+type encryptedKeys struct {
+	Generator string `json:"generator"`
+	Node      string `json:"node"`
+	Password  string `json:"password"`
+	UserName  string `json:"userName"`
+	Cases     []struct {
+		Name                string `json:"name"`
+		EncryptedPrivateKey string `json:"encryptedPrivateKey"`
+		NodeResult          string `json:"node"` // "ok" or the name of the error Node threw
+		Accept              bool   `json:"accept"`
+		Why                 string `json:"why"` // why a blob Node unwraps is refused
+	} `json:"cases"`
+}
+
+func (e *encryptedKeys) check() error {
+	return atLeast(map[string][2]int{"cases": {len(e.Cases), 40}})
+}
+
+// atLeast checks table sizes: name -> {have, want at least}.
+func atLeast(tables map[string][2]int) error {
+	var errs []error
+	for name, n := range tables {
+		if n[0] < n[1] {
+			errs = append(errs, fmt.Errorf("table %q has %d entries, want at least %d", name, n[0], n[1]))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// loadStrict decodes a testdata file into v, refusing unknown members and
+// trailing data, then runs v's own check.
+func loadStrict[T interface{ check() error }](path string, v T) (T, error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return v, err
 	}
-	var v vectors
-	if err := json.Unmarshal(b, &v); err != nil {
-		return nil, err
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return v, fmt.Errorf("%s: %w", path, err)
 	}
-	return &v, nil
+	if _, err := dec.Token(); err != io.EOF {
+		return v, fmt.Errorf("%s: data after the JSON value", path)
+	}
+	if err := v.check(); err != nil {
+		return v, fmt.Errorf("%s: %w", path, err)
+	}
+	return v, nil
+}
+
+var vectorsOnce = sync.OnceValues(func() (*vectors, error) {
+	return loadStrict("testdata/vectors.json", &vectors{})
 })
 
-func loadVectors(t testing.TB) *vectors {
+var encryptedKeysOnce = sync.OnceValues(func() (*encryptedKeys, error) {
+	return loadStrict("testdata/encrypted-keys.json", &encryptedKeys{})
+})
+
+func loadVectors(t testing.TB) *vectors { t.Helper(); return must(t, vectorsOnce) }
+
+func loadEncryptedKeys(t testing.TB) *encryptedKeys { t.Helper(); return must(t, encryptedKeysOnce) }
+
+// must returns load's value, failing the test on its error.
+func must[T any](t testing.TB, load func() (T, error)) T {
 	t.Helper()
-	v, err := vectorsOnce()
+	v, err := load()
 	if err != nil {
 		t.Fatal(err)
 	}

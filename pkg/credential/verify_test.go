@@ -10,6 +10,8 @@ import (
 	"encoding/pem"
 	"strings"
 	"testing"
+
+	"github.com/dfnskit/dfns-go/internal/webauthntest"
 )
 
 // reencode rebuilds a credentialInfo with the clientData and attestationData
@@ -20,20 +22,7 @@ func reencode(t testing.TB, info CredentialInfo, cd func(map[string]any), ad fun
 		if f == nil {
 			return field
 		}
-		raw, err := base64.RawURLEncoding.DecodeString(field)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m map[string]any
-		if err := json.Unmarshal(raw, &m); err != nil {
-			t.Fatal(err)
-		}
-		f(m)
-		out, err := marshalJSON(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return base64.RawURLEncoding.EncodeToString(out)
+		return webauthntest.EditB64JSON(t, field, f)
 	}
 	info.ClientData = edit(info.ClientData, cd)
 	info.AttestationData = edit(info.AttestationData, ad)

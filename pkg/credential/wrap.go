@@ -25,7 +25,13 @@ import (
 const (
 	pbkdf2Iterations = 100_000
 	wrapIVSize       = 16
-	maxIVSize        = 64 // what UnwrapKey accepts; WebCrypto allows any non-empty IV
+	// minIVSize and maxIVSize bound the IV UnwrapKey reads: what Node's
+	// WebCrypto AES-GCM takes (testdata/encrypted-keys.json).
+	minIVSize = 12
+	maxIVSize = 128
+	// minSealedSize is the shortest AES-GCM output WebCrypto decrypts: the
+	// 16-byte tag alone.
+	minSealedSize = 16
 )
 
 // encryptedKey is the JSON inside encryptedPrivateKey: standard base64 of
@@ -47,11 +53,12 @@ func WrapKey(priv crypto.PrivateKey, password, userName string) (encryptedPrivat
 }
 
 // UnwrapKey decrypts an encryptedPrivateKey of WrapKey or of the TypeScript
-// SDK. The result is an *ecdsa.PrivateKey (a crypto.Signer). A password or
-// user name that does not open it is ErrWrongPassword; a blob that is not
-// base64 of {"key","iv"} is ErrMalformed.
+// SDK; white space around it (a file's final newline) is ignored. The result
+// is an *ecdsa.PrivateKey (a crypto.Signer). A password or user name that
+// does not open it is ErrWrongPassword; a blob CheckEncryptedPrivateKey
+// refuses is ErrMalformed.
 func UnwrapKey(encrypted, password, userName string) (crypto.PrivateKey, error) {
-	ct, iv, err := parseEncryptedKey(encrypted)
+	ct, iv, err := parseEncryptedKey(strings.TrimSpace(encrypted))
 	if err != nil {
 		return nil, err
 	}
@@ -144,11 +151,25 @@ func sealKey(der, iv, aesKey []byte) (string, error) {
 	return base64.StdEncoding.EncodeToString(j), nil
 }
 
+// CheckEncryptedPrivateKey reports whether encrypted is an
+// encryptedPrivateKey as the wire carries it, without the password: standard
+// base64 (padding optional, nothing else: no white space, no line break) of
+// a JSON object whose "key" and "iv" members are standard base64 too; an IV
+// of 12 to 128 bytes and a ciphertext of at least 16 bytes (the AES-GCM tag),
+// as Node's WebCrypto unwrapKey takes them. Anything else is ErrMalformed.
+// Whether the ciphertext holds a P-256 key only the password tells
+// (UnwrapKey). The cases and their verdicts, checked against Node, are in
+// testdata/encrypted-keys.json.
+func CheckEncryptedPrivateKey(encrypted string) error {
+	_, _, err := parseEncryptedKey(encrypted)
+	return err
+}
+
 // parseEncryptedKey unpacks an encryptedPrivateKey into ciphertext (with
-// its tag) and IV. Standard base64 is accepted with or without padding, as
-// the TypeScript SDK's fromBase64 does.
+// its tag) and IV: the rules of CheckEncryptedPrivateKey. The TypeScript
+// SDK's fromBase64 pads before decoding, so padding is optional.
 func parseEncryptedKey(encrypted string) (ct, iv []byte, err error) {
-	raw, err := decodeStdBase64(strings.TrimSpace(encrypted))
+	raw, err := decodeStdBase64(encrypted)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: encryptedPrivateKey is not base64: %v", ErrMalformed, err)
 	}
@@ -168,10 +189,10 @@ func parseEncryptedKey(encrypted string) (ct, iv []byte, err error) {
 	if iv, err = decodeStdBase64(*ek.IV); err != nil {
 		return nil, nil, fmt.Errorf("%w: encryptedPrivateKey iv is not base64: %v", ErrMalformed, err)
 	}
-	if len(iv) == 0 || len(iv) > maxIVSize {
-		return nil, nil, fmt.Errorf("%w: encryptedPrivateKey iv of %d bytes", ErrMalformed, len(iv))
+	if len(iv) < minIVSize || len(iv) > maxIVSize {
+		return nil, nil, fmt.Errorf("%w: encryptedPrivateKey iv of %d bytes, want %d to %d", ErrMalformed, len(iv), minIVSize, maxIVSize)
 	}
-	if len(ct) < 16 {
+	if len(ct) < minSealedSize {
 		return nil, nil, fmt.Errorf("%w: encryptedPrivateKey key of %d bytes is shorter than the GCM tag", ErrMalformed, len(ct))
 	}
 	return ct, iv, nil

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"strings"
 	"testing"
 
@@ -95,11 +96,53 @@ func TestUnwrapMalformed(t *testing.T) {
 		"", "!!!!", "e30", b64("null"), b64("[]"), b64(`{"key":"` + tag16 + `"}`), b64(`{"iv":"` + iv16 + `"}`),
 		b64(`{"key":1,"iv":"` + iv16 + `"}`), b64(`{"key":"` + tag16 + `","iv":"%%"}`), b64(`{"key":"%%","iv":"` + iv16 + `"}`),
 		b64(`{"key":"` + tag16 + `","iv":""}`), b64(`{"key":"AAAA","iv":"` + iv16 + `"}`),
-		b64(`{"key":"` + tag16 + `","iv":"` + base64.StdEncoding.EncodeToString(make([]byte, 65)) + `"}`),
+		b64(`{"key":"` + tag16 + `","iv":"` + base64.StdEncoding.EncodeToString(make([]byte, 129)) + `"}`),
+		b64(`{"key":"` + tag16 + `","iv":"` + base64.StdEncoding.EncodeToString(make([]byte, 11)) + `"}`),
 		b64(`{"key":"` + tag16 + `","iv":"` + iv16 + `"`),
 	} {
 		_, err := UnwrapKey(blob, "pw", "jane")
 		wantErr(t, err, ErrMalformed)
+	}
+}
+
+// TestEncryptedKeyRules checks CheckEncryptedPrivateKey and UnwrapKey
+// against testdata/encrypted-keys.json: what Node's SDK path does with each
+// blob, and our decision. An accepted blob unwraps here exactly as in Node
+// (ok; DataError, decrypted but not a key, is ErrMalformed; OperationError,
+// authentication failed, is ErrWrongPassword); a refused one is ErrMalformed,
+// and where Node unwraps it the vectors say why we refuse it.
+func TestEncryptedKeyRules(t *testing.T) {
+	ek := loadEncryptedKeys(t)
+	for _, c := range ek.Cases {
+		err := CheckEncryptedPrivateKey(c.EncryptedPrivateKey)
+		if c.Accept != (err == nil) {
+			t.Errorf("%s: CheckEncryptedPrivateKey = %v, want accepted %v", c.Name, err, c.Accept)
+			continue
+		}
+		if !c.Accept {
+			wantErr(t, err, ErrMalformed)
+			if c.NodeResult == "ok" && c.Why == "" {
+				t.Errorf("%s: Node unwraps it and we refuse it without saying why", c.Name)
+			}
+			continue
+		}
+		_, err = UnwrapKey(c.EncryptedPrivateKey, ek.Password, ek.UserName)
+		switch c.NodeResult {
+		case "ok":
+			if err != nil {
+				t.Errorf("%s: Node unwraps it, UnwrapKey: %v", c.Name, err)
+			}
+		case "DataError":
+			if !errors.Is(err, ErrMalformed) {
+				t.Errorf("%s: Node decrypts it to no key, UnwrapKey: %v", c.Name, err)
+			}
+		case "OperationError":
+			if !errors.Is(err, ErrWrongPassword) {
+				t.Errorf("%s: Node fails to authenticate it, UnwrapKey: %v", c.Name, err)
+			}
+		default:
+			t.Errorf("%s: accepted, but Node's %s is not a decryption error", c.Name, c.NodeResult)
+		}
 	}
 }
 

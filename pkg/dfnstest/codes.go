@@ -2,6 +2,8 @@ package dfnstest
 
 import (
 	"crypto/sha256"
+	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -18,17 +20,29 @@ func newCode(e entropy) string {
 	return s[:3] + "-" + s[3:6] + "-" + s[6:]
 }
 
-// codeEntry is what the sandbox knows about a minted code. The code itself
-// is not kept: the store is keyed by its SHA-256.
+// codeKey is how the store knows a code: its SHA-256. The code itself is
+// not kept.
+type codeKey = [sha256.Size]byte
+
+// codeEntry is what the sandbox knows about a minted code: a live code its
+// user and expiry; a used one only that it was used, until it expires.
 type codeEntry struct {
-	id      string
-	user    dfns.User
-	expires time.Time
+	user    *dfns.User // nil once used
+	expires int64      // UnixNano
 	used    bool
 }
 
+// redeemed is a code init redeemed: what the challenge needs of it.
+type redeemed struct {
+	key      codeKey
+	user     dfns.User
+	expires  time.Time
+	reusable bool
+}
+
 // The reasons a code is refused, for Requests and the log only: the answer
-// is the same 401 for all three.
+// is the same 401 for all three. A code forgotten (expired and swept, or
+// evicted at the ceiling) is unknown.
 const (
 	reasonCodeUnknown = "code unknown"
 	reasonCodeUsed    = "code already used"
@@ -37,54 +51,66 @@ const (
 
 // codeStore holds the minted codes; safe for concurrent use.
 type codeStore struct {
-	mu      sync.Mutex
-	m       map[[sha256.Size]byte]*codeEntry
-	sweepAt int
+	mu sync.Mutex
+	b  bounded[codeKey, codeEntry]
 }
 
-// minSweep is the size under which the store is never swept.
-const minSweep = 1024
+func newCodeStore(max int, log *slog.Logger) *codeStore {
+	return &codeStore{b: bounded[codeKey, codeEntry]{
+		name: "codes", max: max, log: log,
+		disposable: func(e codeEntry) bool { return e.used },
+	}}
+}
 
-func (s *codeStore) add(code string, e *codeEntry, now time.Time) {
+// add stores a code until forget and returns its sequence number.
+func (s *codeStore) add(code string, e codeEntry, forget, now time.Time) uint64 {
 	h := sha256.Sum256([]byte(code))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.m == nil {
-		s.m = make(map[[sha256.Size]byte]*codeEntry)
-	}
-	if len(s.m) >= max(s.sweepAt, minSweep) {
-		// Forget used and expired codes (they become "unknown", which
-		// answers the same 401), at a cost amortised over the inserts.
-		for k, v := range s.m {
-			if v.used || !now.Before(v.expires) {
-				delete(s.m, k)
-			}
-		}
-		s.sweepAt = 2 * len(s.m)
-	}
-	s.m[h] = e
+	return s.b.put(h, e, forget, now)
 }
 
 // redeem consumes code atomically: of concurrent calls with the same
 // single-use code, exactly one succeeds. With reusable, a live code stays
-// live until it expires. On failure it returns the reason.
-func (s *codeStore) redeem(code string, now time.Time, reusable bool) (codeEntry, string) {
+// live until it expires or a verify consumes it. On failure it returns the
+// reason.
+func (s *codeStore) redeem(code string, now time.Time, reusable bool) (redeemed, string) {
 	h := sha256.Sum256([]byte(code))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e := s.m[h]
+	e, ok := s.b.get(h)
 	switch {
-	case e == nil:
-		return codeEntry{}, reasonCodeUnknown
+	case !ok:
+		return redeemed{}, reasonCodeUnknown
 	case e.used:
-		return codeEntry{}, reasonCodeUsed
-	case !now.Before(e.expires):
-		return codeEntry{}, reasonCodeExpired
+		return redeemed{}, reasonCodeUsed
+	case now.UnixNano() >= e.expires:
+		return redeemed{}, reasonCodeExpired
 	}
+	r := redeemed{key: h, user: *e.user, expires: time.Unix(0, e.expires), reusable: reusable}
 	if !reusable {
-		e.used = true
+		s.b.set(h, codeEntry{expires: e.expires, used: true})
 	}
-	return *e, ""
+	return r, ""
+}
+
+// consume marks a reusable code used on the first verify of one of its
+// challenges; it returns why not if the code is used or forgotten already.
+// With dryRun it only tells.
+func (s *codeStore) consume(h codeKey, dryRun bool) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.b.get(h)
+	switch {
+	case !ok:
+		return reasonCodeForgotten
+	case e.used:
+		return reasonCodeVerified
+	}
+	if !dryRun {
+		s.b.set(h, codeEntry{expires: e.expires, used: true})
+	}
+	return ""
 }
 
 // MintCode mints a one-time code, as POST /auth/credentials/code would, for
@@ -103,21 +129,26 @@ func (s *Sandbox) MintCode(opts ...CodeOption) dfns.OneTimeCode {
 		ttl = cc.ttl
 	}
 	now := s.now()
-	code, _ := s.mint(cc.user, now.Add(ttl), now)
+	code := s.mint(cc.user, now.Add(ttl), now)
 	return dfns.OneTimeCode(code)
 }
 
 // mint creates and stores a code for user (nil: a new random user) that
-// expires at expires, and returns it with its entry.
-func (s *Sandbox) mint(user *dfns.User, expires, now time.Time) (string, *codeEntry) {
-	e := &codeEntry{id: newID(s.rnd, "cc"), expires: expires}
-	if user != nil {
-		e.user = *user
-	} else {
-		e.user = newUser(s.rnd)
+// expires at expires, and returns it. A reusable code (WithReinit) is
+// remembered a challenge's lifetime longer than it lives, so that the
+// challenges issued for it can tell whether a verify consumed it.
+func (s *Sandbox) mint(user *dfns.User, expires, now time.Time) string {
+	e := codeEntry{user: user, expires: expires.UnixNano()}
+	if user == nil {
+		u := newUser(s.rnd)
+		e.user = &u
 	}
 	code := newCode(s.rnd)
-	s.codes.add(code, e, now)
-	s.log.Debug("code minted", "codeId", e.id, "userId", e.user.ID, "expires", expires)
-	return code, e
+	forget := expires
+	if s.cfg.reinit {
+		forget = expires.Add(challengeTTL)
+	}
+	seq := s.codes.add(code, e, forget, now)
+	s.log.Debug("code minted", "codeId", "cc-"+strconv.FormatUint(seq, 10), "userId", e.user.ID, "expires", expires)
+	return code
 }

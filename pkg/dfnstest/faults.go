@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,7 +14,7 @@ import (
 )
 
 // FaultHeader is the request header that asks a sandbox created with
-// WithFaults to misbehave; its grammar is in the package documentation.
+// WithFaults to misbehave; its grammar is in docs/sandbox.md.
 const FaultHeader = "X-Dfns-Sandbox-Fault"
 
 // faultAction is what a fault does to the exchange, besides latency.
@@ -87,13 +88,13 @@ func parseFault(spec string) (faultSpec, error) {
 				return bad("latency given twice")
 			}
 			d, err := time.ParseDuration(arg)
-			if !hasArg || err != nil || d <= 0 || d > maxFaultLatency {
+			if !hasArg || err != nil || !canonicalDuration.MatchString(arg) || d <= 0 || d > maxFaultLatency {
 				return bad("latency wants a duration in (0, 30s], e.g. latency=5ms")
 			}
 			f.latency, haveLatency = d, true
 			continue
 		case "status":
-			n, err := strconv.Atoi(arg)
+			n, err := atoi(arg)
 			if !hasArg || err != nil || n < 400 || n > 599 {
 				return bad("status wants a number from 400 to 599")
 			}
@@ -101,7 +102,7 @@ func parseFault(spec string) (faultSpec, error) {
 		case "rate-limit":
 			f.retryAfter = 1
 			if hasArg {
-				n, err := strconv.Atoi(arg)
+				n, err := atoi(arg)
 				if err != nil || n < 0 || n > maxFaultRetryAfter {
 					return bad("rate-limit wants whole seconds from 0 to 3600")
 				}
@@ -125,6 +126,21 @@ func parseFault(spec string) (faultSpec, error) {
 	}
 	return f, nil
 }
+
+// atoi reads a number in its canonical decimal form only: no sign, no
+// leading zero ("+503" and "0503" are refused), so that a spec means one
+// thing and reads back as written.
+func atoi(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err == nil && strconv.Itoa(n) != s {
+		return 0, errors.New("not a canonical number")
+	}
+	return n, err
+}
+
+// canonicalDuration is a Go duration whose numbers are canonical: no sign,
+// no leading zero ("+5ms" and "05ms" are refused).
+var canonicalDuration = regexp.MustCompile(`^(?:(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:ns|us|µs|μs|ms|s|m|h))+$`)
 
 // sleep waits d unless done is closed first; it reports whether it slept
 // it all.

@@ -198,7 +198,7 @@ func TestFaultHeaderIgnoredByDefault(t *testing.T) {
 func TestFaultHeaderInvalid(t *testing.T) {
 	srv := newServer(t, dfnstest.WithFaults())
 	code := srv.MintCode()
-	for _, spec := range []string{"bogus-LEAKED", "status=LEAKED", "status=200", "latency=LEAKED", "latency=0s", "rate-limit=-1", "truncate=LEAKED", "malformed,oversized", "latency=1ms,latency=2ms", " , "} {
+	for _, spec := range []string{"bogus-LEAKED", "status=LEAKED", "status=200", "latency=LEAKED", "latency=0s", "rate-limit=-1", "truncate=LEAKED", "malformed,oversized", "latency=1ms,latency=2ms", " , ", "status=+503", "status=0503", "rate-limit=01", "latency=+5ms"} {
 		a := do(t, srv, http.MethodPost, initPath, "application/json", initBody(dfns.CredentialKindKey, code), dfnstest.FaultHeader, spec)
 		e := checkEnvelope(t, a, http.StatusBadRequest, "sandbox_fault_invalid")
 		if strings.Contains(string(a.body), "LEAKED") || !strings.Contains(e.Error.Message, "item") {

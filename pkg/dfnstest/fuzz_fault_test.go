@@ -18,7 +18,17 @@ import (
 // maxFuzzLatency is the longest latency fault FuzzFaultHeader waits for.
 const maxFuzzLatency = 10 * time.Millisecond
 
-// faultModel is a fault spec as the package documentation describes it.
+// modelNumber and modelDuration are the canonical numbers of the grammar:
+// digits without a sign or a leading zero; a duration's numbers likewise
+// (any white space, sign or leading zero refused).
+var (
+	modelNumber   = regexp.MustCompile(`^(0|[1-9][0-9]*)$`)
+	modelDuration = regexp.MustCompile(`^([0-9][0-9.]*(ns|us|µs|μs|ms|s|m|h))+$`)
+	leadingZero   = regexp.MustCompile(`(^|[^0-9.])0[0-9]`)
+	bareDot       = regexp.MustCompile(`\.([^0-9]|$)`)
+)
+
+// faultModel is a fault spec as docs/sandbox.md describes it.
 type faultModel struct {
 	latency    time.Duration
 	action     string // the item besides latency, by name; "" for none
@@ -32,8 +42,9 @@ type faultModel struct {
 // (0, 30s]; status=NNN from 400 to 599; rate-limit[=SECS], 1 by default;
 // the other names without argument. Where the documentation is silent it
 // follows the implementation: items are trimmed of white space, numbers
-// are read with strconv.Atoi (so "+503" is 503), and rate-limit takes at
-// most 3600 seconds.
+// are canonical decimals (no sign, no leading zero: "+503" and "0503" are
+// refused, as are "+5ms" and "05ms"), and rate-limit takes at most 3600
+// seconds.
 func modelFault(spec string) (faultModel, bool) {
 	var m faultModel
 	switch {
@@ -47,7 +58,7 @@ func modelFault(spec string) (faultModel, bool) {
 		name, arg, hasArg := strings.Cut(strings.TrimSpace(item), "=")
 		if name == "latency" {
 			d, err := time.ParseDuration(arg)
-			if haveLatency || !hasArg || err != nil || d <= 0 || d > 30*time.Second {
+			if haveLatency || !hasArg || err != nil || !modelDuration.MatchString(arg) || leadingZero.MatchString(arg) || bareDot.MatchString(arg) || d <= 0 || d > 30*time.Second {
 				return m, false
 			}
 			m.latency, haveLatency = d, true
@@ -59,7 +70,7 @@ func modelFault(spec string) (faultModel, bool) {
 		switch name {
 		case "status":
 			n, err := strconv.Atoi(arg)
-			if !hasArg || err != nil || n < 400 || n > 599 {
+			if !hasArg || err != nil || !modelNumber.MatchString(arg) || n < 400 || n > 599 {
 				return m, false
 			}
 			m.status = n
@@ -67,7 +78,7 @@ func modelFault(spec string) (faultModel, bool) {
 			m.retryAfter = 1
 			if hasArg {
 				n, err := strconv.Atoi(arg)
-				if err != nil || n < 0 || n > 3600 {
+				if err != nil || !modelNumber.MatchString(arg) || n < 0 || n > 3600 {
 					return m, false
 				}
 				m.retryAfter = n

@@ -30,7 +30,7 @@ import (
 // "$FILL" for padding (see expand).
 
 // initSeeds are request bodies of init: valid ones of every kind, and every
-// invalid case of the package documentation and of the unit tests.
+// invalid case of docs/sandbox.md and of the unit tests.
 func initSeeds() []string {
 	seeds := []string{
 		"", " \n\t", "null", "true", "0", "[]", "{}", `"$CODE"`, `["SECRET-ARRAY"]`, `"SECRET-STRING"`,
@@ -168,8 +168,9 @@ func expectInit(body []byte, contentType, code string) (*apiError, dfns.Credenti
 }
 
 // checkChallengeAnswer checks a 200 of init: a challenge of kind that
-// ParseChallengeStrict accepts, whose challengeIdentifier is a token of the
-// sandbox for that kind, and which does not hold the code.
+// ParseChallengeStrict accepts, whose challengeIdentifier names a live
+// challenge of the sandbox for that kind and user, and which does not hold
+// the code.
 func checkChallengeAnswer(t *testing.T, s *Sandbox, rec *httptest.ResponseRecorder, kind dfns.CredentialKind, code string) {
 	t.Helper()
 	checkHeaders(t, rec)
@@ -184,9 +185,9 @@ func checkChallengeAnswer(t *testing.T, s *Sandbox, rec *httptest.ResponseRecord
 	if ch.Kind() != kind || ch.TemporaryAuthenticationToken() != ch.ChallengeIdentifier() {
 		t.Errorf("a %s challenge for kind %s", ch.Kind(), kind)
 	}
-	claims, err := verifyToken(s.key, ch.ChallengeIdentifier(), fixedTime)
-	if err != nil || claims.Kind != string(kind) || claims.Subject != ch.User().ID {
-		t.Errorf("challengeIdentifier: %+v, %v", claims, err)
+	issued, _, reason := s.lookupChallenge(ch.ChallengeIdentifier(), fixedTime)
+	if reason != "" || issued.kind != kind || issued.userID != ch.User().ID {
+		t.Errorf("challengeIdentifier: %+v, %s", issued, reason)
 	}
 	if strings.Contains(rec.Body.String(), code) {
 		t.Errorf("the challenge holds the code: %s", rec.Body)

@@ -25,20 +25,6 @@ type initHandler struct{ s *Sandbox }
 
 var _ server.StrictServerInterface = initHandler{}
 
-// issuedChallenge is what the sandbox remembers of a challenge it issued,
-// for a later verify step.
-type issuedChallenge struct {
-	codeID    string
-	userID    string
-	kind      dfns.CredentialKind
-	challenge string // "" for Password and Totp
-	expires   time.Time
-	// codeExpires is when the redeemed code expires; used is set by the
-	// verify that consumed the challenge.
-	codeExpires time.Time
-	used        bool
-}
-
 // CreateCredentialChallengeWithCode redeems the code and answers the
 // challenge for the requested kind.
 func (h initHandler) CreateCredentialChallengeWithCode(ctx context.Context, req server.CreateCredentialChallengeWithCodeRequestObject) (server.CreateCredentialChallengeWithCodeResponseObject, error) {
@@ -56,9 +42,6 @@ func (h initHandler) CreateCredentialChallengeWithCode(ctx context.Context, req 
 	}
 	now := s.now()
 	entry, reason := s.codes.redeem(req.Body.Code, now, s.cfg.reinit)
-	if reason == "" && s.cfg.reinit && s.codeVerified(entry.id) {
-		reason = reasonCodeUsed // WithReinit: a verify consumed it
-	}
 	if reason != "" {
 		return x.fail(codeInvalid(reason)), nil
 	}
@@ -187,18 +170,9 @@ func (s *Sandbox) responseError(w http.ResponseWriter, r *http.Request, err erro
 func errorType(err error) string { return fmt.Sprintf("%T", err) }
 
 // issue builds the challenge for kind and remembers it.
-func (s *Sandbox) issue(kind dfns.CredentialKind, code codeEntry, now time.Time) (gen.CredentialChallenge, error) {
+func (s *Sandbox) issue(kind dfns.CredentialKind, code redeemed, now time.Time) (gen.CredentialChallenge, error) {
 	var cc gen.CredentialChallenge
-	jti := newID(s.rnd, "ch")
-	token := signToken(s.key, challengeClaims{
-		Issuer:   tokenIssuer,
-		Subject:  code.user.ID,
-		CodeID:   code.id,
-		Kind:     string(kind),
-		IssuedAt: now.Unix(),
-		Expires:  now.Add(challengeTTL).Unix(),
-		ID:       jti,
-	})
+	token := newChallengeID(s.rnd)
 	rp := s.cfg.rp
 	params := pubKeyCredParams(kind) // algorithms.go: what verify accepts
 	var challenge string
@@ -263,8 +237,8 @@ func (s *Sandbox) issue(kind dfns.CredentialKind, code codeEntry, now time.Time)
 	if err := cc.UnmarshalJSON(b); err != nil {
 		return cc, err
 	}
-	s.remember(jti, issuedChallenge{codeID: code.id, userID: code.user.ID, kind: kind, challenge: challenge, expires: now.Add(challengeTTL),
-		codeExpires: code.expires}, now)
+	s.remember(token, issuedChallenge{userID: code.user.ID, kind: kind, challenge: challenge, expires: now.Add(challengeTTL).UnixNano(),
+		code: code.key, reusable: code.reusable}, now)
 	return cc, nil
 }
 
@@ -273,54 +247,4 @@ func (s *Sandbox) newChallenge() string {
 	var b [32]byte
 	s.rnd.fill(b[:])
 	return base64.RawURLEncoding.EncodeToString(b[:])
-}
-
-// existingCredentials returns the user's existing credentials (0 to 2,
-// drawn the first time the user is seen), never nil: a nil slice would
-// marshal as null and break the spec.
-func (s *Sandbox) existingCredentials(userID string) []gen.CredentialDescriptor {
-	s.stateMu.Lock()
-	ids := s.userCredentialsLocked(userID)
-	s.stateMu.Unlock()
-	out := make([]gen.CredentialDescriptor, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, gen.CredentialDescriptor{Type: gen.PublicKeyCredentialTypePublicKey, ID: id})
-	}
-	return out
-}
-
-// userCredentialsLocked returns the ids of the user's credentials, drawing
-// 0 to 2 the first time the user is seen; the caller holds stateMu. Verify
-// appends the Fido2 credentials it registers.
-func (s *Sandbox) userCredentialsLocked(userID string) []string {
-	ids, ok := s.userCreds[userID]
-	if !ok {
-		ids = make([]string, intn(s.rnd, 3))
-		for i := range ids {
-			ids[i] = newCredentialID(s.rnd)
-		}
-		s.userCreds[userID] = ids
-	}
-	return ids
-}
-
-// remember stores an issued challenge, forgetting expired ones at a cost
-// amortised over the inserts.
-func (s *Sandbox) remember(jti string, c issuedChallenge, now time.Time) {
-	s.stateMu.Lock()
-	defer s.stateMu.Unlock()
-	if len(s.challenges) >= max(s.sweepAt, minSweep) {
-		for k, v := range s.challenges {
-			if !now.Before(v.expires) {
-				delete(s.challenges, k)
-			}
-		}
-		for k, until := range s.verifiedCodes {
-			if !now.Before(until) {
-				delete(s.verifiedCodes, k)
-			}
-		}
-		s.sweepAt = 2 * len(s.challenges)
-	}
-	s.challenges[jti] = c
 }

@@ -2,10 +2,11 @@ package dfnstest
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -110,9 +111,11 @@ func TestRedactBody(t *testing.T) {
 	}
 }
 
-// TestChallengeToken checks the JWT: signature, claims, tampering, expiry.
-func TestChallengeToken(t *testing.T) {
-	s := New(WithClock(fixedClock))
+// TestChallengeIdentifier checks the opaque identifier: its shape, the
+// state it names, and the refusals once it expired or is unknown.
+func TestChallengeIdentifier(t *testing.T) {
+	clk := fixedTime
+	s := New(WithClock(func() time.Time { return clk }))
 	user := dfns.User{ID: "us-aaaaaaaaaaaaaaaaaaaa", Name: "a@example.com", DisplayName: "A"}
 	code := s.MintCode(ForUser(user))
 	rec := post(t, s.Handler(), initPath, `{"credentialKind":"Key","code":"`+string(code)+`"}`)
@@ -120,47 +123,127 @@ func TestChallengeToken(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
 		t.Fatal(err)
 	}
-	c, err := verifyToken(s.key, body.ChallengeIdentifier, fixedTime)
-	if err != nil {
-		t.Fatal(err)
+	if !regexp.MustCompile(`^ch-[0-9a-v]{26}$`).MatchString(body.ChallengeIdentifier) {
+		t.Errorf("challengeIdentifier %q", body.ChallengeIdentifier)
 	}
-	if c.Subject != user.ID || c.Kind != "Key" || c.IssuedAt != fixedTime.Unix() || c.Expires != fixedTime.Add(challengeTTL).Unix() {
-		t.Errorf("claims %+v", c)
+	issued, _, reason := s.lookupChallenge(body.ChallengeIdentifier, fixedTime)
+	if reason != "" || issued.kind != dfns.CredentialKindKey || issued.challenge != body.Challenge || issued.userID != user.ID ||
+		issued.expires != fixedTime.Add(challengeTTL).UnixNano() {
+		t.Errorf("issued %+v, %q", issued, reason)
 	}
+	if _, _, reason := s.lookupChallenge(body.ChallengeIdentifier, fixedTime.Add(challengeTTL)); reason != reasonChallengeExpired {
+		t.Errorf("at expiry: %q", reason)
+	}
+	for _, id := range []string{"", body.ChallengeIdentifier + "x", body.ChallengeIdentifier[:len(body.ChallengeIdentifier)-1] + "0", "eyJhbGciOiJIUzI1NiJ9.e30.AAAA"} {
+		if _, _, reason := s.lookupChallenge(id, fixedTime); reason != reasonChallengeUnknown {
+			t.Errorf("%q: %q", id, reason)
+		}
+	}
+	// Swept once expired: the next insert after sweepEvery forgets it.
+	clk = fixedTime.Add(challengeTTL + sweepEvery)
+	post(t, s.Handler(), initPath, `{"credentialKind":"Key","code":"`+string(s.MintCode())+`"}`)
 	s.stateMu.Lock()
-	issued, ok := s.challenges[c.ID]
+	n := s.challenges.len()
 	s.stateMu.Unlock()
-	if !ok || issued.codeID != c.CodeID || issued.challenge != body.Challenge || issued.userID != user.ID {
-		t.Errorf("issued %+v %v", issued, ok)
-	}
-	if _, err := verifyToken(s.key, body.ChallengeIdentifier, fixedTime.Add(challengeTTL)); err == nil {
-		t.Error("an expired token verified")
-	}
-	tampered := body.ChallengeIdentifier[:len(body.ChallengeIdentifier)-2] + "AA"
-	if _, err := verifyToken(s.key, tampered, fixedTime); err == nil {
-		t.Error("a tampered token verified")
-	}
-	if _, err := verifyToken([]byte("another key"), body.ChallengeIdentifier, fixedTime); err == nil {
-		t.Error("a token verified with another key")
+	if n != 1 {
+		t.Errorf("%d challenges remembered after the sweep, want 1", n)
 	}
 }
 
-// TestStoresForget checks that used and expired codes, and expired
-// challenges, are forgotten as the stores grow.
-func TestStoresForget(t *testing.T) {
-	var st codeStore
+// TestBoundedSweeps checks that expired entries are forgotten on the first
+// insert sweepEvery after the previous sweep, on the injected clock.
+func TestBoundedSweeps(t *testing.T) {
+	b := bounded[int, string]{name: "test", max: 1000, log: slog.New(slog.DiscardHandler)}
 	now := fixedTime
-	for i := range 3 * minSweep {
-		st.add(fmt.Sprintf("C%d", i), &codeEntry{expires: now}, now) // born expired
+	for i := range 100 {
+		b.put(i, "x", now.Add(time.Minute), now)
 	}
-	st.mu.Lock()
-	n := len(st.m)
-	st.mu.Unlock()
-	if n > 2*minSweep {
-		t.Errorf("%d codes kept", n)
+	b.put(100, "x", never, now.Add(sweepEvery-1))
+	if b.len() != 101 {
+		t.Fatalf("%d entries before the sweep is due, want 101", b.len())
 	}
-	if _, reason := st.redeem("C1", now, false); reason == "" {
-		t.Error("an expired code redeemed")
+	b.put(101, "x", never, now.Add(time.Minute))
+	if b.len() != 2 {
+		t.Errorf("%d entries after the sweep, want 2", b.len())
+	}
+	if _, ok := b.get(50); ok {
+		t.Error("an expired entry survived the sweep")
+	}
+}
+
+// TestBoundedCap checks the ceiling: never more than max entries, the
+// disposable ones evicted first, then the oldest, and the debug log told.
+func TestBoundedCap(t *testing.T) {
+	var logs bytes.Buffer
+	var removed []int
+	b := bounded[int, bool]{
+		name: "test", max: 8, log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		disposable: func(used bool) bool { return used },
+		removed:    func(k int, _ bool) { removed = append(removed, k) },
+	}
+	now := fixedTime
+	for i := range 4 {
+		b.put(i, false, never, now) // old, live
+	}
+	for i := 4; i < 8; i++ {
+		b.put(i, true, never, now) // newer, used
+	}
+	b.put(8, false, never, now)
+	for _, k := range []int{0, 1, 2, 3, 8} {
+		if _, ok := b.get(k); !ok {
+			t.Errorf("live entry %d evicted while used ones remained", k)
+		}
+	}
+	if b.len() != 5 || len(removed) != 4 {
+		t.Errorf("%d entries, %d removed; want 5 and 4", b.len(), len(removed))
+	}
+	if !strings.Contains(logs.String(), "store=test") || !strings.Contains(logs.String(), "usedForgotten=4") {
+		t.Errorf("log: %s", logs.String())
+	}
+	for i := 9; i < 1000; i++ {
+		b.put(i, false, never, now)
+		if b.len() > 8 {
+			t.Fatalf("%d entries, max 8", b.len())
+		}
+	}
+	if _, ok := b.get(999); !ok {
+		t.Error("the newest entry was evicted")
+	}
+	if _, ok := b.get(0); ok {
+		t.Error("the oldest entry survived")
+	}
+}
+
+// TestCodeStoreBounded checks the codes: swept once expired, a used code
+// kept small, and the ceiling.
+func TestCodeStoreBounded(t *testing.T) {
+	clk := fixedTime
+	s := New(WithClock(func() time.Time { return clk }), WithMaxCodes(10))
+	var codes []string
+	for range 10 {
+		codes = append(codes, string(s.MintCode()))
+	}
+	if _, reason := s.codes.redeem(codes[0], clk, false); reason != "" {
+		t.Fatal(reason)
+	}
+	e, _ := s.codes.b.get(sha256.Sum256([]byte(codes[0])))
+	if !e.used || e.user != nil {
+		t.Errorf("a used code keeps %+v", e)
+	}
+	// The 11th: the used code goes first, then the oldest, down to 3/4.
+	s.MintCode()
+	for i, want := range []string{reasonCodeUnknown, reasonCodeUnknown, reasonCodeUnknown, ""} {
+		if _, reason := s.codes.redeem(codes[i], clk, false); reason != want {
+			t.Errorf("code %d: %q, want %q", i, reason, want)
+		}
+	}
+	if n := s.codes.b.len(); n != 8 {
+		t.Errorf("%d codes remembered, want 8", n)
+	}
+	clk = clk.Add(DefaultCodeTTL + sweepEvery)
+	s.MintCode()
+	if n := s.codes.b.len(); n != 1 {
+		t.Errorf("%d codes remembered after they expired, want 1", n)
 	}
 }
 
@@ -190,6 +273,8 @@ func TestParseFault(t *testing.T) {
 		"oversized":                    {action: faultOversized},
 		"unknown-kind":                 {action: faultUnknownKind},
 		"no-temporary-token":           {action: faultNoTemporaryToken},
+		"latency=1.5s":                 {latency: 1500 * time.Millisecond},
+		"latency=10ms,status=500":      {latency: 10 * time.Millisecond, action: faultStatus, status: 500},
 	}
 	for spec, want := range good {
 		got, err := parseFault(spec)
@@ -199,7 +284,8 @@ func TestParseFault(t *testing.T) {
 		}
 	}
 	for _, spec := range []string{"", "x", "status", "status=399", "status=600", "rate-limit=x", "rate-limit=3601",
-		"latency", "latency=-1s", "latency=31s", "truncate=1", "status=500,rate-limit", "latency=1ms,latency=1ms", "truncate,"} {
+		"latency", "latency=-1s", "latency=31s", "truncate=1", "status=500,rate-limit", "latency=1ms,latency=1ms", "truncate,",
+		"status=+503", "status=0503", "status=503.0", "rate-limit=+1", "rate-limit=01", "latency=+5ms", "latency=05ms", "latency=.5s", "latency=1.s", "latency=1h05m"} {
 		if _, err := parseFault(spec); err == nil {
 			t.Errorf("%q parsed", spec)
 		}

@@ -2,7 +2,6 @@ package dfnstest
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"io"
 	"math"
@@ -57,7 +56,7 @@ func (s *Sandbox) serveMint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	user := s.userForToken(token)
-	code, _ := s.mint(&user, expires, now)
+	code := s.mint(&user, expires, now)
 	b, _ := json.Marshal(mintAnswer{Code: code, Expiration: expires.UTC().Format(expirationLayout)})
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
@@ -71,17 +70,11 @@ func bearerToken(h string) (string, bool) {
 	return token, ok && strings.EqualFold(scheme, "Bearer") && token != ""
 }
 
-// userForToken returns the user of a bearer token, created on first use.
+// userForToken returns the user of a bearer token: the same user for the
+// same token, derived from it with the sandbox's key, so that nothing is
+// stored per token.
 func (s *Sandbox) userForToken(token string) dfns.User {
-	h := sha256.Sum256([]byte(token))
-	s.stateMu.Lock()
-	defer s.stateMu.Unlock()
-	u, ok := s.tokenUsers[h]
-	if !ok {
-		u = newUser(s.rnd)
-		s.tokenUsers[h] = u
-	}
-	return u
+	return newUser(s.derive("token user", token))
 }
 
 // parseMintBody reads {"expiration": ISO-8601 string or Unix seconds}; no

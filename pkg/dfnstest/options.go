@@ -26,6 +26,7 @@ type config struct {
 	logger      *slog.Logger
 	rp          dfns.RelyingParty
 	browser     browserConfig // browser_options.go
+	lim         limits
 	errs        []string
 }
 
@@ -48,6 +49,7 @@ func defaultConfig() config {
 		clock:   time.Now,
 		logger:  slog.New(slog.DiscardHandler),
 		rp:      dfns.RelyingParty{ID: DefaultRPID, Name: DefaultRPName},
+		lim:     defaultLimits(),
 	}
 }
 
@@ -56,7 +58,7 @@ func (c *config) fail(format string, args ...any) {
 }
 
 // WithSeed makes the sandbox deterministic: codes, ids, users, challenges
-// and the token signing key come from a ChaCha8 stream seeded with seed
+// and challengeIdentifiers come from a ChaCha8 stream seeded with seed
 // instead of crypto/rand. Two sandboxes with the same seed, the same clock
 // (WithClock) and the same sequence of calls give byte-identical answers;
 // concurrent requests make the sequence, hence the output, vary.
@@ -86,8 +88,9 @@ func WithReinit() Option {
 	return func(c *config) { c.reinit = true }
 }
 
-// WithClock sets the sandbox's clock (default time.Now): code expiry, token
-// iat/exp, mint answers and Requests times use it. It must be safe for
+// WithClock sets the sandbox's clock (default time.Now): code and challenge
+// expiry, the sweeping of what expired, mint answers and Requests times use
+// it. It must be safe for
 // concurrent use. Latency faults sleep in real time whatever the clock.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) {
@@ -100,7 +103,7 @@ func WithClock(now func() time.Time) Option {
 }
 
 // WithFaults makes the sandbox honour the X-Dfns-Sandbox-Fault request header
-// (see the package documentation for its grammar). Without this option the
+// (its grammar is in docs/sandbox.md). Without this option the
 // header is ignored, so that a sandbox never misbehaves unless asked to.
 func WithFaults() Option {
 	return func(c *config) { c.faultHeader = true }

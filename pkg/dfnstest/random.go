@@ -1,7 +1,9 @@
 package dfnstest
 
 import (
+	"crypto/hmac"
 	crand "crypto/rand"
+	"crypto/sha256"
 	"encoding/base32"
 	"encoding/binary"
 	"math/rand/v2"
@@ -37,6 +39,17 @@ func newSeededEntropy(seed uint64) *seededEntropy {
 	copy(s[:], "dfnstest sandbox seed ..........")
 	binary.LittleEndian.PutUint64(s[:8], seed)
 	return &seededEntropy{c: rand.NewChaCha8(s)}
+}
+
+// derive returns a stream that depends only on the sandbox's key, purpose
+// and input: what the sandbox can compute again instead of storing it (a
+// bearer token's user, a user's pre-existing credentials).
+func (s *Sandbox) derive(purpose, input string) entropy {
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte(purpose))
+	m.Write([]byte{0})
+	m.Write([]byte(input))
+	return &seededEntropy{c: rand.NewChaCha8([32]byte(m.Sum(nil)))}
 }
 
 func (e *seededEntropy) fill(p []byte) {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 )
@@ -167,27 +166,29 @@ func walkJSON(dec *json.Decoder, spans *[][2]int64) error {
 	return err
 }
 
-// recorder keeps the most recent MaxRecordedRequests requests.
+// recorder keeps the most recent MaxRecordedRequests requests in a ring, so
+// that their memory is the same from the first minute to the last.
 type recorder struct {
-	reqs []Request
+	reqs []Request // at most MaxRecordedRequests
+	next int       // where the next request goes once reqs is full
 }
 
 func (r *recorder) add(req Request) {
-	if len(r.reqs) >= 2*MaxRecordedRequests {
-		r.reqs = slices.Clone(r.reqs[len(r.reqs)-MaxRecordedRequests+1:])
+	if len(r.reqs) < MaxRecordedRequests {
+		r.reqs = append(r.reqs, req)
+		return
 	}
-	r.reqs = append(r.reqs, req)
+	r.reqs[r.next] = req
+	r.next = (r.next + 1) % MaxRecordedRequests
 }
 
+// list returns a copy of the requests, oldest first.
 func (r *recorder) list() []Request {
-	reqs := r.reqs
-	if len(reqs) > MaxRecordedRequests {
-		reqs = reqs[len(reqs)-MaxRecordedRequests:]
-	}
-	out := make([]Request, len(reqs))
-	for i, q := range reqs {
-		q.Header = q.Header.Clone()
-		out[i] = q
+	out := make([]Request, 0, len(r.reqs))
+	out = append(out, r.reqs[r.next:]...)
+	out = append(out, r.reqs[:r.next]...)
+	for i := range out {
+		out[i].Header = out[i].Header.Clone()
 	}
 	return out
 }
@@ -205,5 +206,5 @@ func (s *Sandbox) Requests() []Request {
 func (s *Sandbox) ResetRequests() {
 	s.recMu.Lock()
 	defer s.recMu.Unlock()
-	s.rec.reqs = nil
+	s.rec = recorder{}
 }

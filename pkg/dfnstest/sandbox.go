@@ -3,7 +3,6 @@ package dfnstest
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,7 +16,6 @@ import (
 	"time"
 
 	"github.com/dfnskit/dfns-go/gen/server"
-	"github.com/dfnskit/dfns-go/pkg/dfns"
 )
 
 // Sandbox is an in-memory, spec-validated stand-in for the Dfns "Create
@@ -26,7 +24,7 @@ import (
 type Sandbox struct {
 	cfg config
 	rnd entropy
-	key []byte // HS256 key of the challenge tokens
+	key []byte // HMAC key of what the sandbox derives instead of storing
 	log *slog.Logger
 	val *validator // nil with WithoutValidation
 	// verifyVal validates verify's requests and answers against
@@ -34,18 +32,14 @@ type Sandbox struct {
 	verifyVal *validator
 	mux       http.Handler
 
-	codes codeStore
+	codes *codeStore // its own lock
 
+	// stateMu guards the issued challenges (for a later verify) and the
+	// registered credentials. It may be held while taking codes' lock,
+	// never the other way round.
 	stateMu    sync.Mutex
-	challenges map[string]issuedChallenge      // by jti, for a later verify step
-	sweepAt    int                             // challenges size that triggers a sweep
-	userCreds  map[string][]string             // user id -> existing credential ids
-	tokenUsers map[[sha256.Size]byte]dfns.User // bearer token hash -> user (mint)
-	// Verify's state: the registered credentials, their credIds, and the
-	// reusable codes (WithReinit) a verify consumed, until when to remember.
-	creds         []RegisteredCredential
-	credIDs       map[string]bool
-	verifiedCodes map[string]time.Time
+	challenges bounded[challengeKey, issuedChallenge]
+	creds      *credentialStore
 
 	recMu sync.Mutex
 	rec   recorder
@@ -69,14 +63,14 @@ func New(opts ...Option) *Sandbox {
 		panic("dfnstest: " + strings.Join(cfg.errs, "; "))
 	}
 	s := &Sandbox{
-		cfg:        cfg,
-		log:        cfg.logger,
-		challenges: make(map[string]issuedChallenge),
-		userCreds:  make(map[string][]string),
-		tokenUsers: make(map[[sha256.Size]byte]dfns.User),
-
-		credIDs:       make(map[string]bool),
-		verifiedCodes: make(map[string]time.Time),
+		cfg:   cfg,
+		log:   cfg.logger,
+		codes: newCodeStore(cfg.lim.codes, cfg.logger),
+		challenges: bounded[challengeKey, issuedChallenge]{
+			name: "challenges", max: cfg.lim.challenges, log: cfg.logger,
+			disposable: func(c issuedChallenge) bool { return c.used },
+		},
+		creds: newCredentialStore(cfg.lim.credentials, cfg.logger),
 	}
 	if cfg.seeded {
 		s.rnd = newSeededEntropy(cfg.seed)

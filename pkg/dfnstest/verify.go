@@ -7,11 +7,8 @@ import (
 	"context"
 	"crypto"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/dfnskit/dfns-go/gen/flow"
@@ -54,16 +51,6 @@ const (
 	ruleUserPresent = "userPresence"
 )
 
-// The reasons verify refuses a challengeIdentifier, for Requests and the
-// log only: the answer is the same 401 for all.
-const (
-	reasonChallengeInvalid = "challenge identifier invalid"
-	reasonChallengeExpired = "challenge expired"
-	reasonChallengeUnknown = "challenge unknown"
-	reasonChallengeUsed    = "challenge already used"
-	reasonCodeVerified     = "code already used by another verify"
-)
-
 // RegisteredCredential is a credential the sandbox registered (POST
 // /auth/credentials/code/verify), as Credentials lists it.
 type RegisteredCredential struct {
@@ -78,14 +65,6 @@ type RegisteredCredential struct {
 	// EncryptedPrivateKey is the encryptedPrivateKey received, for
 	// PasswordProtectedKey and RecoveryKey ("" when none was sent).
 	EncryptedPrivateKey string
-}
-
-// Credentials returns the credentials registered so far, oldest first. The
-// sandbox keeps them in memory for its lifetime. The result is a copy.
-func (s *Sandbox) Credentials() []RegisteredCredential {
-	s.stateMu.Lock()
-	defer s.stateMu.Unlock()
-	return slices.Clone(s.creds)
 }
 
 // verifyHandler implements the generated flowserver.StrictServerInterface.
@@ -247,18 +226,11 @@ func (h verifyHandler) CreateCredentialWithCode(ctx context.Context, req flowser
 	}
 	now := s.now()
 
-	claims, err := verifyToken(s.key, in.challengeIdentifier, now)
-	if err != nil {
-		reason := reasonChallengeInvalid
-		if errors.Is(err, errTokenExpired) {
-			reason = reasonChallengeExpired
-		}
-		return x.fail(challengeInvalid(reason)), nil
-	}
-	issued, reason := s.lookupChallenge(claims.ID)
+	issued, key, reason := s.lookupChallenge(in.challengeIdentifier, now)
 	if reason != "" {
 		return x.fail(challengeInvalid(reason)), nil
 	}
+	var err error
 	if issued.kind != in.kind {
 		return x.fail(kindMismatch()), nil
 	}
@@ -291,7 +263,7 @@ func (h verifyHandler) CreateCredentialWithCode(ctx context.Context, req flowser
 			return x.fail(notOffered()), nil
 		}
 		if in.kind != dfns.CredentialKindKey {
-			if in.encryptedPrivateKey != "" && !wellFormedEncryptedKey(in.encryptedPrivateKey) {
+			if in.encryptedPrivateKey != "" && credential.CheckEncryptedPrivateKey(in.encryptedPrivateKey) != nil {
 				return x.fail(invalidRequest(detail{Pointer: "/encryptedPrivateKey", Rule: ruleFormat})), nil
 			}
 		}
@@ -324,7 +296,7 @@ func (h verifyHandler) CreateCredentialWithCode(ctx context.Context, req flowser
 		Origin:         origin,
 	}
 	reg := RegisteredCredential{Credential: cred, UserID: issued.userID, Key: pub, EncryptedPrivateKey: in.encryptedPrivateKey}
-	if e := s.register(claims.ID, reg); e != nil {
+	if e := s.register(key, reg, now); e != nil {
 		return x.fail(e), nil
 	}
 	return flowserver.CreateCredentialWithCode200JSONResponse{
@@ -338,105 +310,6 @@ func (h verifyHandler) CreateCredentialWithCode(ctx context.Context, req flowser
 		RelyingPartyID: cred.RelyingPartyID,
 		Origin:         cred.Origin,
 	}, nil
-}
-
-// lookupChallenge returns the live challenge jti names, or why it is not.
-func (s *Sandbox) lookupChallenge(jti string) (issuedChallenge, string) {
-	s.stateMu.Lock()
-	defer s.stateMu.Unlock()
-	c, ok := s.challenges[jti]
-	switch {
-	case !ok:
-		return c, reasonChallengeUnknown
-	case c.used:
-		return c, reasonChallengeUsed
-	case s.verifiedCodes[c.codeID] != (time.Time{}):
-		return c, reasonCodeVerified
-	}
-	return c, ""
-}
-
-// register consumes the challenge and stores the credential, atomically: of
-// concurrent verifies of one challenge exactly one succeeds (the others are
-// 401 challenge_invalid), and a credId is registered once (409).
-func (s *Sandbox) register(jti string, reg RegisteredCredential) *apiError {
-	s.stateMu.Lock()
-	defer s.stateMu.Unlock()
-	c, ok := s.challenges[jti]
-	switch {
-	case !ok:
-		return challengeInvalid(reasonChallengeUnknown)
-	case c.used:
-		return challengeInvalid(reasonChallengeUsed)
-	case s.verifiedCodes[c.codeID] != (time.Time{}):
-		return challengeInvalid(reasonCodeVerified)
-	case s.credIDs[reg.CredentialID]:
-		return &apiError{
-			status: http.StatusConflict, id: idCredentialExists,
-			message: "A credential with this credId is registered already.",
-			details: []detail{{Pointer: "/credentialInfo/credId", Rule: ruleUnique}},
-			reason:  "credential exists",
-		}
-	}
-	c.used = true
-	s.challenges[jti] = c
-	if s.cfg.reinit {
-		// A reusable code is consumed by the first verify of any of its
-		// challenges: init refuses it from now on, and so does verify for
-		// its other challenges. Remembered while any of them may live.
-		s.verifiedCodes[c.codeID] = c.codeExpires.Add(challengeTTL)
-	}
-	s.credIDs[reg.CredentialID] = true
-	s.creds = append(s.creds, reg)
-	if reg.Kind == dfns.CredentialKindFido2 {
-		// The user's next Fido2 challenges exclude it, as Dfns's do.
-		s.userCreds[reg.UserID] = append(s.userCredentialsLocked(reg.UserID), reg.CredentialUUID)
-	}
-	return nil
-}
-
-// codeVerified reports whether a verify consumed the (reusable) code codeID.
-func (s *Sandbox) codeVerified(codeID string) bool {
-	s.stateMu.Lock()
-	defer s.stateMu.Unlock()
-	return s.verifiedCodes[codeID] != (time.Time{})
-}
-
-// wellFormedEncryptedKey reports whether s is an encryptedPrivateKey as the
-// official SDKs write it: base64 (padded or not) of {"key","iv"}, both
-// base64, the key at least an AES-GCM tag long and the IV 1 to 64 bytes. It
-// cannot be opened without the password.
-func wellFormedEncryptedKey(s string) bool {
-	raw, ok := decodeStdBase64(s)
-	if !ok {
-		return false
-	}
-	var blob struct {
-		Key *string `json:"key"`
-		IV  *string `json:"iv"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if dec.Decode(&blob) != nil || blob.Key == nil || blob.IV == nil {
-		return false
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return false
-	}
-	key, ok := decodeStdBase64(*blob.Key)
-	if !ok || len(key) <= 16 {
-		return false
-	}
-	iv, ok := decodeStdBase64(*blob.IV)
-	return ok && len(iv) >= 1 && len(iv) <= 64
-}
-
-// decodeStdBase64 decodes standard base64, padded or not.
-func decodeStdBase64(s string) ([]byte, bool) {
-	if b, err := base64.StdEncoding.DecodeString(s); err == nil {
-		return b, true
-	}
-	b, err := base64.RawStdEncoding.DecodeString(s)
-	return b, err == nil
 }
 
 // VisitCreateCredentialWithCodeResponse lets an apiError be a response

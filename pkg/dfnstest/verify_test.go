@@ -8,10 +8,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -32,7 +29,7 @@ import (
 const (
 	verifyPath   = "/auth/credentials/code/verify"
 	sandboxOrig  = "https://" + dfnstest.DefaultRPID
-	challengeTTL = 5 * time.Minute // jwt.go's challengeTTL
+	challengeTTL = 5 * time.Minute // challenges.go's challengeTTL
 )
 
 // initKind redeems a fresh code for a challenge of kind.
@@ -59,19 +56,6 @@ func keyAttestation(t *testing.T, srv *dfnstest.Server, c *dfns.Client, key cryp
 	}
 	return att
 }
-
-func p256(t *testing.T) *ecdsa.PrivateKey {
-	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
-// rsa2048 is generated once: 2048 bits is what the sandbox accepts at least
-// and is quicker to make than NewKey's 3072.
-var rsa2048 = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
 
 func publicPEM(t *testing.T, pub crypto.PublicKey) string {
 	t.Helper()
@@ -373,16 +357,7 @@ func marshal(t *testing.T, v any) string {
 // b64json re-encodes a base64url JSON document after edit.
 func b64json(t *testing.T, s string, edit func(map[string]any)) string {
 	t.Helper()
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
-		t.Fatal(err)
-	}
-	edit(m)
-	return base64.RawURLEncoding.EncodeToString([]byte(marshal(t, m)))
+	return webauthntest.EditB64JSON(t, s, edit)
 }
 
 // TestVerifyChecks drives each check of the sandbox with raw requests,
@@ -444,14 +419,14 @@ func TestVerifyChecks(t *testing.T) {
 			m["encryptedPrivateKey"] = "eyJrZXkiOiJBQUFBQUFBQUFBQUFBQUFBQUFBQUFBPT0iLCJpdiI6IkFBQUEifQ=="
 		}), 400, "credential_kind_mismatch", [2]string{"/credentialKind", "const"}, "credential kind mismatch"},
 		{"unknown identifier", edit(func(m map[string]any) { m["challengeIdentifier"] = "eyJhbGciOiJIUzI1NiJ9.e30.AAAA" }),
-			401, "challenge_invalid", [2]string{}, "challenge identifier invalid"},
+			401, "challenge_invalid", [2]string{}, "challenge unknown"},
 		{"identifier of another sandbox", func(t *testing.T, good dfns.VerifyRequest) string {
 			other := newServer(t)
 			ch := initKind[*dfns.KeyChallenge](t, other, newClient(t, other), dfns.CredentialKindKey)
 			m := verifyJSON(t, good)
 			m["challengeIdentifier"] = ch.ChallengeIdentifier()
 			return marshal(t, m)
-		}, 401, "challenge_invalid", [2]string{}, "challenge identifier invalid"},
+		}, 401, "challenge_invalid", [2]string{}, "challenge unknown"},
 		{"malformed JSON", func(*testing.T, dfns.VerifyRequest) string { return `{"credentialKind":"Key",` },
 			400, "request_invalid", [2]string{"", "json"}, ""},
 		{"empty body", func(*testing.T, dfns.VerifyRequest) string { return "" }, 400, "request_invalid", [2]string{"", "required"}, ""},
