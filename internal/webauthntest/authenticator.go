@@ -16,7 +16,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
-	"testing"
+	"fmt"
 
 	"github.com/fxamacker/cbor/v2"
 )
@@ -42,60 +42,94 @@ func New(key crypto.Signer, rpID string) *Authenticator {
 	return &Authenticator{Key: key, CredID: id, RPID: rpID, Flags: FlagsUPUVAT}
 }
 
-// CBOR encodes v in CTAP2's canonical CBOR.
-func CBOR(t testing.TB, v any) []byte {
+// TB is what the helpers need of a testing.TB: test code passes its *testing.T.
+// (The package does not import testing, so that the CLI's demo can use it.)
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+}
+
+// must returns b, or fails t with err.
+func must(t TB, b []byte, err error) []byte {
 	t.Helper()
-	em, err := cbor.CTAP2EncOptions().EncMode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := em.Marshal(v)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
 
+// CBOR encodes v in CTAP2's canonical CBOR.
+func CBOR(t TB, v any) []byte {
+	t.Helper()
+	b, err := encodeCBOR(v)
+	return must(t, b, err)
+}
+
+func encodeCBOR(v any) ([]byte, error) {
+	em, err := cbor.CTAP2EncOptions().EncMode()
+	if err != nil {
+		return nil, err
+	}
+	return em.Marshal(v)
+}
+
 // coseAlg is the COSE algorithm of the key, and the hash its signatures use
 // (0 for EdDSA, which signs the message itself).
-func (a *Authenticator) coseAlg(t testing.TB) (int, crypto.Hash) {
+func (a *Authenticator) coseAlg() (int, crypto.Hash, error) {
 	switch k := a.Key.Public().(type) {
 	case *ecdsa.PublicKey:
 		if k.Curve == elliptic.P384() {
-			return -35, crypto.SHA384
+			return -35, crypto.SHA384, nil
 		}
-		return -7, crypto.SHA256
+		return -7, crypto.SHA256, nil
 	case ed25519.PublicKey:
-		return -8, 0
+		return -8, 0, nil
 	}
-	t.Fatalf("webauthntest: key %T", a.Key.Public())
-	return 0, 0
+	return 0, 0, fmt.Errorf("webauthntest: key %T", a.Key.Public())
 }
 
 // COSEKey is the credential public key as a COSE_Key.
-func (a *Authenticator) COSEKey(t testing.TB) []byte {
+func (a *Authenticator) COSEKey(t TB) []byte {
 	t.Helper()
-	alg, _ := a.coseAlg(t)
+	b, err := a.coseKey()
+	return must(t, b, err)
+}
+
+func (a *Authenticator) coseKey() ([]byte, error) {
+	alg, _, err := a.coseAlg()
+	if err != nil {
+		return nil, err
+	}
 	switch k := a.Key.Public().(type) {
 	case *ecdsa.PublicKey:
 		b, err := k.Bytes()
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		size := (k.Curve.Params().BitSize + 7) / 8
 		crv := 1
 		if alg == -35 {
 			crv = 2
 		}
-		return CBOR(t, map[int]any{1: 2, 3: alg, -1: crv, -2: b[1 : 1+size], -3: b[1+size:]})
+		return encodeCBOR(map[int]any{1: 2, 3: alg, -1: crv, -2: b[1 : 1+size], -3: b[1+size:]})
 	default: // Ed25519, the only other kind coseAlg accepts
-		return CBOR(t, map[int]any{1: 1, 3: alg, -1: 6, -2: []byte(k.(ed25519.PublicKey))})
+		return encodeCBOR(map[int]any{1: 1, 3: alg, -1: 6, -2: []byte(k.(ed25519.PublicKey))})
 	}
 }
 
 // AuthData is the authenticator data of a registration.
-func (a *Authenticator) AuthData(t testing.TB) []byte {
+func (a *Authenticator) AuthData(t TB) []byte {
 	t.Helper()
+	b, err := a.authData()
+	return must(t, b, err)
+}
+
+func (a *Authenticator) authData() ([]byte, error) {
+	key, err := a.coseKey()
+	if err != nil {
+		return nil, err
+	}
 	rp := sha256.Sum256([]byte(a.RPID))
 	var b bytes.Buffer
 	b.Write(rp[:])
@@ -104,20 +138,32 @@ func (a *Authenticator) AuthData(t testing.TB) []byte {
 	b.Write(make([]byte, 16))   // AAGUID
 	_ = binary.Write(&b, binary.BigEndian, uint16(len(a.CredID)))
 	b.Write(a.CredID)
-	b.Write(a.COSEKey(t))
-	return b.Bytes()
+	b.Write(key)
+	return b.Bytes(), nil
 }
 
 // Attest returns the attestation object for clientDataJSON in format "none"
 // or "packed" (self attestation: signed by the credential key).
-func (a *Authenticator) Attest(t testing.TB, format string, clientDataJSON []byte) []byte {
+func (a *Authenticator) Attest(t TB, format string, clientDataJSON []byte) []byte {
 	t.Helper()
-	ad := a.AuthData(t)
+	b, err := a.Attestation(format, clientDataJSON)
+	return must(t, b, err)
+}
+
+// Attestation is Attest for a program: it returns its error.
+func (a *Authenticator) Attestation(format string, clientDataJSON []byte) ([]byte, error) {
+	ad, err := a.authData()
+	if err != nil {
+		return nil, err
+	}
 	stmt := map[string]any{}
 	if format == "packed" {
 		cdh := sha256.Sum256(clientDataJSON)
 		msg := append(append([]byte{}, ad...), cdh[:]...)
-		alg, hash := a.coseAlg(t)
+		alg, hash, err := a.coseAlg()
+		if err != nil {
+			return nil, err
+		}
 		digest := msg
 		switch hash {
 		case crypto.SHA256:
@@ -129,11 +175,11 @@ func (a *Authenticator) Attest(t testing.TB, format string, clientDataJSON []byt
 		}
 		sig, err := a.Key.Sign(rand.Reader, digest, hash)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		stmt = map[string]any{"alg": alg, "sig": sig}
 	}
-	return CBOR(t, map[string]any{"fmt": format, "attStmt": stmt, "authData": ad})
+	return encodeCBOR(map[string]any{"fmt": format, "attStmt": stmt, "authData": ad})
 }
 
 // ClientDataJSON is the clientDataJSON a browser makes.
@@ -160,7 +206,7 @@ func BrowserJSON(credID, clientDataJSON, attestationObject []byte) []byte {
 // a credentialInfo's clientData or attestationData, lets edit change it, and
 // encodes it back (without HTML escaping, as JSON.stringify writes it): the
 // tampering of the attestation tests.
-func EditB64JSON(t testing.TB, s string, edit func(map[string]any)) string {
+func EditB64JSON(t TB, s string, edit func(map[string]any)) string {
 	t.Helper()
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
