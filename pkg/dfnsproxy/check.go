@@ -36,7 +36,8 @@ type route struct {
 	ok       *specschema.Schema
 	okClosed *specschema.Schema
 	// parse is the client's default reading of a 2xx body; nil when the
-	// client enforces ok in both modes (mint: see dfns.CreateCredentialCode).
+	// proxy checks ok in both modes (mint: its answer holds the new code, so
+	// a broken one is worth a report even where the client would read it).
 	parse func([]byte) error
 }
 
