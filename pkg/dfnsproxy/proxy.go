@@ -73,6 +73,8 @@ func (p *Proxy) Stats() Stats { return p.stats.get() }
 // exchange is what the proxy learns of one request, in the goroutine that
 // serves it (ReverseProxy calls answered and failed from ServeHTTP).
 type exchange struct {
+	method     string
+	path       string
 	route      *route
 	req        body
 	reqHeader  http.Header
@@ -80,6 +82,9 @@ type exchange struct {
 	resp       body
 	respHeader http.Header
 	violations []Violation
+	// finished: counted, logged and recorded (by answered or failed, before
+	// the answer reaches the client, else when ServeHTTP returns).
+	finished bool
 }
 
 type exchangeKey struct{}
@@ -89,7 +94,13 @@ type exchangeKey struct{}
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), p.cfg.timeout)
 	defer cancel()
-	ex := &exchange{route: p.check.route(r)}
+	ex := &exchange{method: r.Method, path: r.URL.Path, route: p.check.route(r)}
+	p.stats.add(func(s *Stats) { // counted as it begins, so a client that has its answer sees it
+		s.Exchanges++
+		if ex.route != nil {
+			s.Checked++
+		}
+	})
 	if ex.route != nil {
 		ex.reqHeader = r.Header.Clone()
 		var rest io.Reader
@@ -97,10 +108,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.Body = readCloser{rest, r.Body}
 		ex.violations = p.check.request(ex.route, r.Header, ex.req)
 	}
-	// Counted and logged even when the copy of the answer is aborted (a
-	// truncated answer is passed on truncated: ReverseProxy panics with
-	// http.ErrAbortHandler).
-	defer p.done(r, ex)
+	// Counted and logged even when nothing answered or the copy of the
+	// answer is aborted (a truncated answer is passed on truncated:
+	// ReverseProxy panics with http.ErrAbortHandler).
+	defer p.done(ex)
 	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(ctx, exchangeKey{}, ex)))
 }
 
@@ -131,6 +142,9 @@ func (p *Proxy) answered(resp *http.Response) error {
 	if len(ex.violations) > 0 {
 		resp.Header.Add(ViolationsHeader, headerValue(ex.violations))
 	}
+	// Before the answer goes back: a client that has it sees the exchange
+	// in Stats, the log and the recording.
+	p.done(ex)
 	return nil
 }
 
@@ -155,6 +169,7 @@ func (p *Proxy) failed(w http.ResponseWriter, r *http.Request, err error) {
 		if len(ex.violations) > 0 {
 			w.Header().Set(ViolationsHeader, headerValue(ex.violations))
 		}
+		p.done(ex)
 	}
 	writeEnvelope(w, http.StatusBadGateway, "proxy_upstream_unreachable",
 		"dfns proxy: the upstream did not answer ("+errorClass(err)+"); the proxy's log says why")
@@ -177,8 +192,12 @@ func errorClass(err error) string {
 	return "connection failed"
 }
 
-// done counts, logs and records an exchange.
-func (p *Proxy) done(r *http.Request, ex *exchange) {
+// done counts, logs and records an exchange, once.
+func (p *Proxy) done(ex *exchange) {
+	if ex.finished {
+		return
+	}
+	ex.finished = true
 	var flagged bool
 	var violations, notes int
 	for _, v := range ex.violations {
@@ -190,10 +209,6 @@ func (p *Proxy) done(r *http.Request, ex *exchange) {
 		}
 	}
 	p.stats.add(func(s *Stats) {
-		s.Exchanges++
-		if ex.route != nil {
-			s.Checked++
-		}
 		if flagged {
 			s.Flagged++
 		}
@@ -203,9 +218,9 @@ func (p *Proxy) done(r *http.Request, ex *exchange) {
 	if ex.route == nil {
 		return
 	}
-	logViolations(p.cfg.logger, r.Method, r.URL.Path, ex.status, ex.violations)
+	logViolations(p.cfg.logger, ex.method, ex.path, ex.status, ex.violations)
 	if p.rec != nil && ex.respHeader != nil { // the upstream answered
-		if err := p.rec.write(ex.route.name, p.recording(r, ex)); err != nil {
+		if err := p.rec.write(ex.route.name, p.recording(ex)); err != nil {
 			p.cfg.logger.Error("recording failed", slog.String("error", err.Error()))
 			return
 		}

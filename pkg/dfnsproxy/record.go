@@ -96,11 +96,11 @@ func LoadRecording(dir string) ([]Exchange, error) {
 }
 
 // recording is an exchange, redacted.
-func (p *Proxy) recording(r *http.Request, ex *exchange) *Exchange {
+func (p *Proxy) recording(ex *exchange) *Exchange {
 	red := newRedactor(ex.req.data, ex.resp.data)
 	rec := &Exchange{
-		Method:     r.Method,
-		Path:       r.URL.Path,
+		Method:     ex.method,
+		Path:       ex.path,
 		Request:    Message{Header: red.header(ex.reqHeader), Body: red.recorded(ex.req)},
 		Response:   Message{Status: ex.status, Header: red.header(ex.respHeader), Body: red.recorded(ex.resp)},
 		Violations: ex.violations,

@@ -73,7 +73,7 @@ func headerValue(vs []Violation) string {
 
 // Stats counts what a Proxy has seen.
 type Stats struct {
-	// Exchanges is the number of requests proxied.
+	// Exchanges is the number of requests proxied (counted as they begin).
 	Exchanges int
 	// Checked is the number of them that called the flow (init, verify,
 	// mint) and were checked.
