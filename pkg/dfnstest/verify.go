@@ -159,17 +159,16 @@ func input(body *flow.CreateCredentialWithCodeRequest) (verifyInput, *detail) {
 	if err != nil {
 		return in, &detail{Pointer: "/credentialKind", Rule: ruleEnum}
 	}
-	info := func(i flow.CredentialInfo) dfns.CredentialInfo { return i }
 	switch v := v.(type) {
 	case flow.Fido2CredentialRequest:
-		in = verifyInput{kind: dfns.CredentialKindFido2, name: v.CredentialName, challengeIdentifier: v.ChallengeIdentifier, info: info(v.CredentialInfo)}
+		in = verifyInput{kind: dfns.CredentialKindFido2, name: v.CredentialName, challengeIdentifier: v.ChallengeIdentifier, info: v.CredentialInfo}
 	case flow.KeyCredentialRequest:
-		in = verifyInput{kind: dfns.CredentialKindKey, name: v.CredentialName, challengeIdentifier: v.ChallengeIdentifier, info: info(v.CredentialInfo)}
+		in = verifyInput{kind: dfns.CredentialKindKey, name: v.CredentialName, challengeIdentifier: v.ChallengeIdentifier, info: v.CredentialInfo}
 	case flow.PasswordProtectedKeyCredentialRequest:
 		in = verifyInput{kind: dfns.CredentialKindPasswordProtectedKey, name: v.CredentialName, challengeIdentifier: v.ChallengeIdentifier,
-			info: info(v.CredentialInfo), encryptedPrivateKey: v.EncryptedPrivateKey}
+			info: v.CredentialInfo, encryptedPrivateKey: v.EncryptedPrivateKey}
 	case flow.RecoveryKeyCredentialRequest:
-		in = verifyInput{kind: dfns.CredentialKindRecoveryKey, name: v.CredentialName, challengeIdentifier: v.ChallengeIdentifier, info: info(v.CredentialInfo)}
+		in = verifyInput{kind: dfns.CredentialKindRecoveryKey, name: v.CredentialName, challengeIdentifier: v.ChallengeIdentifier, info: v.CredentialInfo}
 		if v.EncryptedPrivateKey != nil {
 			in.encryptedPrivateKey = *v.EncryptedPrivateKey
 		}
