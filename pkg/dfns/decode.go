@@ -46,26 +46,26 @@ func parseChallenge(data []byte, meta *responseMeta, want CredentialKind) (Chall
 	case got != want:
 		ch, need, err = decodeVariant(got, data)
 	}
-	if err != nil {
-		return nil, typeError(err)
-	}
-	if err := required(ch, need); err != nil {
-		return nil, err
-	}
-	return ch, nil
+	return checked(ch, need, err)
 }
 
 // decodeChallenge decodes data as a challenge of kind, which the strict
 // validator read, and checks what the flow needs.
 func decodeChallenge(kind CredentialKind, data []byte) (Challenge, error) {
 	ch, need, err := decodeVariant(kind, data)
-	if err != nil {
-		return nil, typeError(err)
-	}
-	if ch.Kind() != kind {
+	if err == nil && ch.Kind() != kind {
 		// A case variant of "kind" later in the body ("Kind"): encoding/json
 		// read it, JSON Schema does not.
 		return nil, respErr("/kind", RuleEnum, string(kind))
+	}
+	return checked(ch, need, err)
+}
+
+// checked turns a decode error into a *ValidationError, or checks what the
+// flow needs of the decoded challenge.
+func checked(ch Challenge, need flowField, err error) (Challenge, error) {
+	if err != nil {
+		return nil, typeError(err)
 	}
 	if err := required(ch, need); err != nil {
 		return nil, err
